@@ -1,0 +1,66 @@
+# Helpdesk: common tasks. `make` alone lists them.
+# Prerequisites: make, and Python 3.12 or newer (the version in .python-version
+# through pyenv if it is installed). Browser tests also need Debian's chromium.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/sh
+
+# The Python that builds .venv; override with `make PY=/path/to/python3.13 install`.
+PY ?= $(shell sh scripts/find-python 2>/dev/null)
+VENV := .venv
+VENV_PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-n 0 -k login"`.
+PYTEST_ARGS ?= -n 2
+
+.PHONY: help venv install run test lint format bench lock clean
+
+help: ## List the targets
+	@echo "Usage: make TARGET"
+	@echo
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo
+	@echo "Variables: PY (Python for .venv), PYTEST_ARGS (default: -n 2), DATABASE_URL (tests: SQLite if unset)"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(if $(PY),,$(error Helpdesk needs Python 3.12 or newer: install python3.12 (or python3.13) and run make again))
+	$(PY) -m venv $(VENV)
+	$(VENV_PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(STAMP) ## Create .venv and install the pinned dependencies
+
+install: $(STAMP) ## Same as venv
+
+run: $(STAMP) ## Migrate, load demo data, run the task worker and the development server on 127.0.0.1:8000
+	DEBUG=true $(VENV_PY) manage.py migrate --noinput
+	DEBUG=true $(VENV_PY) manage.py load_demo
+	@DEBUG=true; export DEBUG; \
+	$(VENV_PY) manage.py db_worker --no-startup-delay --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(VENV_PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP) ## Run the test suite (PostgreSQL if DATABASE_URL is set, SQLite otherwise)
+	$(VENV_PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## Check style and common mistakes with ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP) ## Reformat the code and apply ruff's safe fixes
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(STAMP) ## Run the benchmarks in bench/
+	@test -f bench/run.sh || { echo "bench/run.sh does not exist yet"; exit 1; }
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash bench/run.sh
+
+lock: ## Re-pin requirements*.txt to the newest versions allowed by pyproject.toml
+	$(if $(PY),,$(error Helpdesk needs Python 3.12 or newer: install python3.12 (or python3.13) and run make again))
+	sh scripts/lock "$(PY)"
+
+clean: ## Remove .venv, collected static files, the SQLite database and uploads
+	rm -rf $(VENV) staticfiles media db.sqlite3 db.sqlite3-wal db.sqlite3-shm db.sqlite3-journal

@@ -1,0 +1,208 @@
+"""The support admin's tools: every record, with search, filters and sensible columns.
+
+Call-log entries are read-only here as everywhere: the audit trail is append-only.
+"""
+
+from django.contrib import admin
+
+from .models import (
+    Attachment,
+    CallLogEntry,
+    Category,
+    Consultation,
+    DiagnosticEntry,
+    Equipment,
+    Incident,
+    IncidentSheet,
+    KnowledgeArticle,
+    Notification,
+    PriorityTarget,
+    Problem,
+    Room,
+    Site,
+    SupportContact,
+    SupportGroup,
+)
+
+
+class RoomInline(admin.TabularInline):
+    model = Room
+    extra = 1
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+    inlines = [RoomInline]
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "site", "is_active"]
+    list_filter = ["site", "is_active"]
+    search_fields = ["name", "site__name"]
+    list_select_related = ["site"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "description", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(PriorityTarget)
+class PriorityTargetAdmin(admin.ModelAdmin):
+    list_display = ["priority", "response_minutes", "resolution_minutes"]
+
+
+class SupportContactInline(admin.StackedInline):
+    model = SupportContact
+    extra = 1
+    fields = [("name", "role"), ("phone", "email"), ("hours", "account_reference"), "notes"]
+
+
+@admin.register(SupportGroup)
+class SupportGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "line", "kind", "is_active"]
+    list_filter = ["line", "kind", "is_active"]
+    search_fields = ["name", "description", "contacts__name", "contacts__account_reference"]
+    inlines = [SupportContactInline]
+
+
+@admin.register(SupportContact)
+class SupportContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "group", "phone", "email", "hours", "account_reference"]
+    list_filter = ["group__line", "group"]
+    search_fields = ["name", "email", "phone", "account_reference", "group__name"]
+    list_select_related = ["group"]
+
+
+@admin.register(Equipment)
+class EquipmentAdmin(admin.ModelAdmin):
+    list_display = ["asset_tag", "name", "kind", "make", "model", "site", "room", "supplier", "is_active"]
+    list_filter = ["kind", "site", "is_active", "supplier"]
+    search_fields = ["asset_tag", "name", "make", "model", "serial_number", "room__name"]
+    list_select_related = ["site", "room", "supplier"]
+    autocomplete_fields = ["room", "supplier"]
+
+
+class SheetInline(admin.StackedInline):
+    model = IncidentSheet
+    can_delete = False
+    extra = 0
+
+
+class CallLogInline(admin.TabularInline):
+    model = CallLogEntry
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor", "kind", "from_status", "to_status", "is_public", "text"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class DiagnosticInline(admin.TabularInline):
+    model = DiagnosticEntry
+    extra = 0
+    fields = ["performed_at", "author", "action_taken", "result", "minutes_spent"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    """A read-mostly view: state changes go through the workflow on the incident's page."""
+
+    list_display = ["reference", "summary", "status", "priority", "site", "reporter", "owner", "assignee", "created_at"]
+    list_filter = ["status", "priority", "site", "category", "channel", "closure_code"]
+    search_fields = ["id", "summary", "reporter__username", "reporter__last_name", "sheet__happened"]
+    list_select_related = ["site", "reporter", "owner", "assignee"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["reporter", "entered_by", "owner", "assignee", "received_by", "resolved_by",
+                     "closed_by", "duplicate_of", "problem", "equipment", "room"]
+    readonly_fields = ["status", "version", "created_at", "updated_at", "submission_token"]
+    inlines = [SheetInline, DiagnosticInline, CallLogInline]
+    show_full_result_count = False
+
+    @admin.display(description="reference", ordering="id")
+    def reference(self, obj):
+        return obj.reference
+
+
+@admin.register(CallLogEntry)
+class CallLogEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "incident", "actor", "kind", "from_status", "to_status", "is_public"]
+    list_filter = ["kind", "is_public"]
+    search_fields = ["text", "incident__id"]
+    list_select_related = ["incident", "actor"]
+    raw_id_fields = ["incident", "actor"]
+    show_full_result_count = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DiagnosticEntry)
+class DiagnosticEntryAdmin(admin.ModelAdmin):
+    list_display = ["performed_at", "incident", "author", "action_taken", "minutes_spent"]
+    search_fields = ["action_taken", "result", "incident__id"]
+    list_select_related = ["incident", "author"]
+    raw_id_fields = ["incident", "author"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "incident", "content_type", "size", "uploaded_by", "created_at"]
+    search_fields = ["original_name", "incident__id"]
+    list_select_related = ["incident", "uploaded_by"]
+    raw_id_fields = ["incident", "uploaded_by"]
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    list_display = ["incident", "group", "contact", "case_reference", "status", "chase_on", "contacted_at"]
+    list_filter = ["status", "group__line", "group"]
+    search_fields = ["case_reference", "reason", "answer", "group__name"]
+    list_select_related = ["incident", "group", "contact"]
+    raw_id_fields = ["incident", "opened_by"]
+
+
+@admin.register(Problem)
+class ProblemAdmin(admin.ModelAdmin):
+    list_display = ["reference", "title", "status", "is_known_error", "proactive", "created_at"]
+    list_filter = ["status", "is_known_error", "proactive", "category"]
+    search_fields = ["title", "description", "root_cause", "workaround"]
+    raw_id_fields = ["opened_by", "equipment"]
+
+    @admin.display(description="reference", ordering="id")
+    def reference(self, obj):
+        return obj.reference
+
+
+@admin.register(KnowledgeArticle)
+class KnowledgeArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "category", "equipment_kind", "is_published", "updated_at"]
+    list_filter = ["kind", "is_published", "category", "equipment_kind"]
+    search_fields = ["title", "symptoms", "body", "keywords"]
+    raw_id_fields = ["problem", "created_by"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "event", "subject", "email_status", "attempts", "read_at"]
+    list_filter = ["event", "email_status"]
+    search_fields = ["subject", "recipient__username"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["recipient", "incident"]
+    readonly_fields = ["attempts", "last_error", "sent_at"]

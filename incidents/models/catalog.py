@@ -1,0 +1,201 @@
+"""The school's places, things and people to call: sites, rooms, categories,
+priority targets, the equipment register and the support groups."""
+
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Site(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    code = models.SlugField(max_length=20, unique=True, help_text="Short code, e.g. MAIN.")
+    address = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Room(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="rooms")
+    name = models.CharField(max_length=120)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["site__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "name"], name="room_unique_per_site"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Priority(models.IntegerChoices):
+    CRITICAL = 1, "1 – Critical"
+    HIGH = 2, "2 – High"
+    MEDIUM = 3, "3 – Medium"
+    LOW = 4, "4 – Low"
+    PLANNING = 5, "5 – Planning"
+
+
+class Impact(models.IntegerChoices):
+    HIGH = 1, "High – a whole class, site or service"
+    MEDIUM = 2, "Medium – several people"
+    LOW = 3, "Low – one person"
+
+
+class Urgency(models.IntegerChoices):
+    HIGH = 1, "High – stops teaching now"
+    MEDIUM = 2, "Medium – a work-around exists for today"
+    LOW = 3, "Low – can wait"
+
+
+def priority_for(impact: int, urgency: int) -> int:
+    """Impact × urgency → priority: high/high is 1, low/low is 5."""
+    return int(impact) + int(urgency) - 1
+
+
+class PriorityTarget(models.Model):
+    """How fast the desk must respond and the service be restored, per priority."""
+
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, unique=True)
+    response_minutes = models.PositiveIntegerField()
+    resolution_minutes = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["priority"]
+
+    def __str__(self) -> str:
+        return self.get_priority_display()
+
+
+DEFAULT_TARGETS = {
+    Priority.CRITICAL: (30, 4 * 60),
+    Priority.HIGH: (60, 8 * 60),
+    Priority.MEDIUM: (4 * 60, 3 * 24 * 60),
+    Priority.LOW: (24 * 60, 5 * 24 * 60),
+    Priority.PLANNING: (2 * 24 * 60, 10 * 24 * 60),
+}
+
+
+class SupportLine(models.TextChoices):
+    FIRST = "first", "Additional first-line"
+    SECOND = "second", "Second-line"
+    THIRD = "third", "Third-line"
+
+
+class SupportGroupKind(models.TextChoices):
+    SPECIALISED_TECHNICIAN = "specialised_technician", "More specialised technician in the school"
+    CONFIGURATION = "configuration", "Configuration or change management specialist"
+    THIRD_PARTY = "third_party", "Third-party support provider"
+    ONLINE = "online", "Internet support group or online forum"
+    OTHER_SCHOOL = "other_school", "Technician in another school or focus group"
+    SOFTWARE = "software", "Specialist software support (operating systems, applications)"
+    HARDWARE = "hardware", "Specialist hardware support (manufacturers of printers, PCs)"
+    SUPPLIER = "supplier", "Specialist supplier (whiteboards, projectors, digital systems)"
+
+
+class SupportGroup(models.Model):
+    """A group the desk or a technician consults: in school, online or a supplier."""
+
+    name = models.CharField(max_length=120, unique=True)
+    line = models.CharField(max_length=10, choices=SupportLine.choices)
+    kind = models.CharField(max_length=30, choices=SupportGroupKind.choices)
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["line", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SupportContact(models.Model):
+    group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    hours = models.CharField(max_length=120, blank=True, help_text="e.g. Mon–Fri 8:00–17:00")
+    account_reference = models.CharField(
+        "contract or account number", max_length=80, blank=True
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["group__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EquipmentKind(models.TextChoices):
+    PC = "pc", "PC"
+    LAPTOP = "laptop", "Laptop"
+    LAPTOP_TROLLEY = "laptop_trolley", "Laptop trolley"
+    TABLET = "tablet", "Tablet"
+    PRINTER = "printer", "Printer"
+    PROJECTOR = "projector", "Projector"
+    WHITEBOARD = "whiteboard", "Interactive whiteboard"
+    DISPLAY = "display", "Display or screen"
+    VISUALISER = "visualiser", "Visualiser"
+    NETWORK = "network", "Network or Wi-Fi"
+    SOFTWARE = "software", "Software or service"
+    AUDIO = "audio", "Audio"
+    OTHER = "other", "Other"
+
+
+class Equipment(models.Model):
+    """The asset register: what broke before answers "has it had this problem before"."""
+
+    asset_tag = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=EquipmentKind.choices)
+    make = models.CharField(max_length=80, blank=True)
+    model = models.CharField(max_length=80, blank=True)
+    serial_number = models.CharField(max_length=80, blank=True)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="equipment")
+    room = models.ForeignKey(
+        Room, on_delete=models.SET_NULL, null=True, blank=True, related_name="equipment"
+    )
+    supplier = models.ForeignKey(
+        SupportGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="equipment",
+        help_text="Who supplies or supports it.",
+    )
+    purchased_on = models.DateField(null=True, blank=True)
+    warranty_until = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["asset_tag"]
+        verbose_name_plural = "equipment"
+        indexes = [
+            models.Index(Lower("name"), name="equipment_name_lower"),
+            models.Index(fields=["room"], name="equipment_room"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_tag} · {self.name}"

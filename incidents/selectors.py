@@ -1,0 +1,145 @@
+"""Reading incidents: the scoped getters every view goes through, and the
+querysets that lists share, with what they need joined in one go."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts import roles
+
+from .models import (
+    Attachment,
+    CallLogEntry,
+    Consultation,
+    Equipment,
+    Incident,
+    KnowledgeArticle,
+    Notification,
+    Problem,
+    Status,
+    parse_reference,
+)
+
+
+def incidents_visible_to(user) -> QuerySet[Incident]:
+    """Support staff see every incident; anyone else only the ones they reported."""
+    qs = Incident.objects.all()
+    if roles.is_support_staff(user):
+        return qs
+    return qs.filter(reporter=user)
+
+
+def get_incident_for(user, reference: str, *, for_update_of=None) -> Incident:
+    """The incident by reference if this person may see it, else 404 (never 403:
+    a user must not learn that someone else's incident exists)."""
+    pk = parse_reference("INC", reference)
+    if pk is None:
+        raise Http404("No such incident.")
+    incident = (
+        incidents_visible_to(user)
+        .select_related(
+            "reporter", "entered_by", "site", "room", "equipment", "category", "owner", "assignee",
+            "resolved_by", "closed_by", "duplicate_of", "problem", "received_by", "sheet",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if incident is None:
+        raise Http404("No such incident.")
+    return incident
+
+
+def get_attachment_for(user, reference: str, attachment_id: int) -> Attachment:
+    incident = get_incident_for(user, reference)
+    attachment = Attachment.objects.filter(incident=incident, pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("No such file.")
+    return attachment
+
+
+def get_problem_for(user, reference: str) -> Problem:
+    pk = parse_reference("PRB", reference)
+    if pk is None or not roles.is_support_staff(user):
+        raise Http404("No such problem.")
+    problem = Problem.objects.select_related("opened_by", "category", "equipment").filter(pk=pk).first()
+    if problem is None:
+        raise Http404("No such problem.")
+    return problem
+
+
+def get_consultation_for(user, pk: int) -> Consultation:
+    if not roles.is_support_staff(user):
+        raise Http404("No such consultation.")
+    consultation = (
+        Consultation.objects.select_related("incident", "group", "contact", "opened_by").filter(pk=pk).first()
+    )
+    if consultation is None:
+        raise Http404("No such consultation.")
+    return consultation
+
+
+def get_equipment_for(user, pk: int) -> Equipment:
+    equipment = Equipment.objects.select_related("site", "room", "supplier").filter(pk=pk).first()
+    if equipment is None or not roles.is_support_staff(user):
+        raise Http404("No such equipment.")
+    return equipment
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def call_log_for(user, incident: Incident) -> QuerySet[CallLogEntry]:
+    """The incident's timeline: the public part only, unless the person is support staff."""
+    qs = incident.log.select_related("actor").order_by("at", "id")
+    if not roles.is_support_staff(user):
+        qs = qs.filter(is_public=True)
+    return qs
+
+
+def recent_incidents_for_equipment(equipment: Equipment, *, days: int = 90, exclude_pk=None):
+    since = timezone.now() - timezone.timedelta(days=days)
+    qs = Incident.objects.filter(equipment=equipment, created_at__gte=since).order_by("-created_at")
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs
+
+
+def published_articles() -> QuerySet[KnowledgeArticle]:
+    return KnowledgeArticle.objects.filter(is_published=True)
+
+
+def matching_articles(*, text: str = "", equipment_kind: str = "", limit: int = 5) -> list[KnowledgeArticle]:
+    """Published articles whose words match what the user typed or the kind of equipment.
+
+    A small word match, ranked by how many words hit, good enough for a school's
+    knowledge base of hundreds of articles.
+    """
+    words = [w for w in {w.lower().strip(".,;:!?()\"'") for w in text.split()} if len(w) >= 4][:8]
+    if not words and not equipment_kind:
+        return []
+    condition = Q()
+    for word in words:
+        condition |= Q(title__icontains=word) | Q(symptoms__icontains=word) | Q(keywords__icontains=word)
+    if equipment_kind:
+        condition |= Q(equipment_kind=equipment_kind)
+    candidates = list(published_articles().filter(condition)[:50])
+
+    def score(article: KnowledgeArticle) -> int:
+        haystack = f"{article.title} {article.symptoms} {article.keywords}".lower()
+        hits = sum(word in haystack for word in words)
+        return hits * 2 + (1 if equipment_kind and article.equipment_kind == equipment_kind else 0)
+
+    ranked = sorted(candidates, key=lambda a: (-score(a), a.title))
+    return [a for a in ranked if score(a) > 0][:limit]
+
+
+def state_counts(qs: QuerySet[Incident]) -> dict[str, int]:
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    return {status: counts.get(status, 0) for status in Status.values}

@@ -1,0 +1,67 @@
+"""The cast shared by every test: a reporter, another reporter, the service desk,
+a technician and a support admin — plus helpers to move incidents along."""
+
+import os
+
+# Playwright's sync API runs an event loop in the test thread; the live server's
+# database calls from that thread are safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+
+from accounts.roles import Role  # noqa: E402
+from tests.factories import CategoryFactory, SiteFactory, UserFactory, file_incident  # noqa: E402
+
+PASSWORD = "pass-word-123"
+
+
+@pytest.fixture
+def reporter(db):
+    return UserFactory(username="reporter", first_name="Rita", last_name="Reporter", roles=[Role.USER])
+
+
+@pytest.fixture
+def other_reporter(db):
+    return UserFactory(username="other", first_name="Oscar", last_name="Other", roles=[Role.USER])
+
+
+@pytest.fixture
+def desk(db):
+    return UserFactory(username="desk", first_name="Dee", last_name="Desk", roles=[Role.DESK])
+
+
+@pytest.fixture
+def technician(db):
+    return UserFactory(username="tech", first_name="Tom", last_name="Tech", roles=[Role.TECHNICIAN])
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", first_name="Ada", last_name="Admin", roles=[Role.ADMIN])
+
+
+@pytest.fixture
+def site(db):
+    return SiteFactory(name="Main building", code="MAIN")
+
+
+@pytest.fixture
+def category(db):
+    return CategoryFactory(name="Printing")
+
+
+@pytest.fixture
+def incident(reporter, site, desk):
+    """A freshly filed incident sheet (state submitted)."""
+    return file_incident(reporter, site=site)
+
+
+@pytest.fixture
+def client_for(client):
+    """Sign a person in on the test client: `client_for(desk).get(...)`."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
