@@ -82,7 +82,17 @@ class SupportContactAdmin(admin.ModelAdmin):
 
 @admin.register(Equipment)
 class EquipmentAdmin(admin.ModelAdmin):
-    list_display = ["asset_tag", "name", "kind", "make", "model", "site", "room", "supplier", "is_active"]
+    list_display = [
+        "asset_tag",
+        "name",
+        "kind",
+        "make",
+        "model",
+        "site",
+        "room",
+        "supplier",
+        "is_active",
+    ]
     list_filter = ["kind", "site", "is_active", "supplier"]
     search_fields = ["asset_tag", "name", "make", "model", "serial_number", "room__name"]
     list_select_related = ["site", "room", "supplier"]
@@ -121,13 +131,40 @@ class DiagnosticInline(admin.TabularInline):
 class IncidentAdmin(admin.ModelAdmin):
     """A read-mostly view: state changes go through the workflow on the incident's page."""
 
-    list_display = ["reference", "summary", "status", "priority", "site", "reporter", "owner", "assignee", "created_at"]
+    list_display = [
+        "reference",
+        "summary",
+        "status",
+        "priority",
+        "site",
+        "reporter",
+        "owner",
+        "assignee",
+        "created_at",
+    ]
     list_filter = ["status", "priority", "site", "category", "channel", "closure_code"]
-    search_fields = ["id", "summary", "reporter__username", "reporter__last_name", "sheet__happened"]
+    search_fields = [
+        "id",
+        "summary",
+        "reporter__username",
+        "reporter__last_name",
+        "sheet__happened",
+    ]
     list_select_related = ["site", "reporter", "owner", "assignee"]
     date_hierarchy = "created_at"
-    raw_id_fields = ["reporter", "entered_by", "owner", "assignee", "received_by", "resolved_by",
-                     "closed_by", "duplicate_of", "problem", "equipment", "room"]
+    raw_id_fields = [
+        "reporter",
+        "entered_by",
+        "owner",
+        "assignee",
+        "received_by",
+        "resolved_by",
+        "closed_by",
+        "duplicate_of",
+        "problem",
+        "equipment",
+        "room",
+    ]
     readonly_fields = ["status", "version", "created_at", "updated_at", "submission_token"]
     inlines = [SheetInline, DiagnosticInline, CallLogInline]
     show_full_result_count = False
@@ -163,7 +200,14 @@ class DiagnosticEntryAdmin(admin.ModelAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "incident", "content_type", "size", "uploaded_by", "created_at"]
+    list_display = [
+        "original_name",
+        "incident",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "created_at",
+    ]
     search_fields = ["original_name", "incident__id"]
     list_select_related = ["incident", "uploaded_by"]
     raw_id_fields = ["incident", "uploaded_by"]
@@ -171,7 +215,15 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 @admin.register(Consultation)
 class ConsultationAdmin(admin.ModelAdmin):
-    list_display = ["incident", "group", "contact", "case_reference", "status", "chase_on", "contacted_at"]
+    list_display = [
+        "incident",
+        "group",
+        "contact",
+        "case_reference",
+        "status",
+        "chase_on",
+        "contacted_at",
+    ]
     list_filter = ["status", "group__line", "group"]
     search_fields = ["case_reference", "reason", "answer", "group__name"]
     list_select_related = ["incident", "group", "contact"]
@@ -200,7 +252,15 @@ class KnowledgeArticleAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "event", "subject", "email_status", "attempts", "read_at"]
+    list_display = [
+        "created_at",
+        "recipient",
+        "event",
+        "subject",
+        "email_status",
+        "attempts",
+        "read_at",
+    ]
     list_filter = ["event", "email_status"]
     search_fields = ["subject", "recipient__username"]
     list_select_related = ["recipient"]

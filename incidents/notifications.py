@@ -27,7 +27,9 @@ def _people_with(role: str):
     return list(get_user_model().objects.filter(groups__name=role, is_active=True).distinct())
 
 
-def notify(*, event: str, incident, recipients: Iterable, actor, subject: str, body: str) -> list[Notification]:
+def notify(
+    *, event: str, incident, recipients: Iterable, actor, subject: str, body: str
+) -> list[Notification]:
     """Queue one notification for each recipient but the actor."""
     from .tasks import deliver_notification
 

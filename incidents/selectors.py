@@ -38,8 +38,20 @@ def get_incident_for(user, reference: str, *, for_update_of=None) -> Incident:
     incident = (
         incidents_visible_to(user)
         .select_related(
-            "reporter", "entered_by", "site", "room", "equipment", "category", "owner", "assignee",
-            "resolved_by", "closed_by", "duplicate_of", "problem", "received_by", "sheet",
+            "reporter",
+            "entered_by",
+            "site",
+            "room",
+            "equipment",
+            "category",
+            "owner",
+            "assignee",
+            "resolved_by",
+            "closed_by",
+            "duplicate_of",
+            "problem",
+            "received_by",
+            "sheet",
         )
         .filter(pk=pk)
         .first()
@@ -61,7 +73,9 @@ def get_problem_for(user, reference: str) -> Problem:
     pk = parse_reference("PRB", reference)
     if pk is None or not roles.is_support_staff(user):
         raise Http404("No such problem.")
-    problem = Problem.objects.select_related("opened_by", "category", "equipment").filter(pk=pk).first()
+    problem = (
+        Problem.objects.select_related("opened_by", "category", "equipment").filter(pk=pk).first()
+    )
     if problem is None:
         raise Http404("No such problem.")
     return problem
@@ -71,7 +85,9 @@ def get_consultation_for(user, pk: int) -> Consultation:
     if not roles.is_support_staff(user):
         raise Http404("No such consultation.")
     consultation = (
-        Consultation.objects.select_related("incident", "group", "contact", "opened_by").filter(pk=pk).first()
+        Consultation.objects.select_related("incident", "group", "contact", "opened_by")
+        .filter(pk=pk)
+        .first()
     )
     if consultation is None:
         raise Http404("No such consultation.")
@@ -115,7 +131,9 @@ def published_articles() -> QuerySet[KnowledgeArticle]:
     return KnowledgeArticle.objects.filter(is_published=True)
 
 
-def matching_articles(*, text: str = "", equipment_kind: str = "", limit: int = 5) -> list[KnowledgeArticle]:
+def matching_articles(
+    *, text: str = "", equipment_kind: str = "", limit: int = 5
+) -> list[KnowledgeArticle]:
     """Published articles whose words match what the user typed or the kind of equipment.
 
     A small word match, ranked by how many words hit, good enough for a school's
@@ -126,7 +144,9 @@ def matching_articles(*, text: str = "", equipment_kind: str = "", limit: int = 
         return []
     condition = Q()
     for word in words:
-        condition |= Q(title__icontains=word) | Q(symptoms__icontains=word) | Q(keywords__icontains=word)
+        condition |= (
+            Q(title__icontains=word) | Q(symptoms__icontains=word) | Q(keywords__icontains=word)
+        )
     if equipment_kind:
         condition |= Q(equipment_kind=equipment_kind)
     candidates = list(published_articles().filter(condition)[:50])

@@ -28,7 +28,7 @@ def retry_delay(attempts: int) -> timedelta:
 def deliver_notification(notification_id: int) -> str:
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient", "incident")
             .filter(pk=notification_id)
             .first()

@@ -116,7 +116,12 @@ class Move:
 MOVES = {
     move.name: move
     for move in [
-        Move("return_to_user", frozenset({Status.SUBMITTED, Status.LOGGED}), _desk, Status.AWAITING_USER),
+        Move(
+            "return_to_user",
+            frozenset({Status.SUBMITTED, Status.LOGGED}),
+            _desk,
+            Status.AWAITING_USER,
+        ),
         Move("answer", frozenset({Status.AWAITING_USER}), _reporter_or_desk, Status.SUBMITTED),
         Move("accept", frozenset({Status.SUBMITTED}), _desk, Status.LOGGED),
         Move("request_technician", WORKING, _desk, Status.ASSIGNED),
@@ -351,8 +356,7 @@ def incident_file(
             recipients=notifications.desk_people(),
             actor=by,
             subject=f"New incident sheet {incident.reference}: {summary}",
-            body=f"{reporter} reported: {summary}\nSite: {site}"
-            + (f", {room}" if room else ""),
+            body=f"{reporter} reported: {summary}\nSite: {site}" + (f", {room}" if room else ""),
         )
         if reporter.pk != by.pk:
             notifications.notify(
@@ -370,7 +374,9 @@ def incident_file(
 # ---------------------------------------------------------------- the desk
 
 
-def incident_return_to_user(*, incident: Incident, by, question: str, version: int | None = None) -> Incident:
+def incident_return_to_user(
+    *, incident: Incident, by, question: str, version: int | None = None
+) -> Incident:
     """The sheet is incomplete: ask the user and wait for the answer (clock paused)."""
     now = timezone.now()
     with transaction.atomic():
@@ -382,8 +388,14 @@ def incident_return_to_user(*, incident: Incident, by, question: str, version: i
             fields.append("owner")
         _save(incident, fields, now)
         _log(
-            incident, by, EntryKind.STATUS, f"More information needed: {question}",
-            public=True, from_status=from_status, to_status=incident.status, now=now,
+            incident,
+            by,
+            EntryKind.STATUS,
+            f"More information needed: {question}",
+            public=True,
+            from_status=from_status,
+            to_status=incident.status,
+            now=now,
         )
         notifications.notify(
             event=Event.MORE_INFO_NEEDED,
@@ -405,8 +417,14 @@ def incident_answer(*, incident: Incident, by, answer: str, version: int | None 
         from_status = _change_status(incident, Status.SUBMITTED)
         _save(incident, ["status"], now)
         _log(
-            incident, by, EntryKind.MESSAGE_FROM_USER, answer,
-            public=True, from_status=from_status, to_status=incident.status, now=now,
+            incident,
+            by,
+            EntryKind.MESSAGE_FROM_USER,
+            answer,
+            public=True,
+            from_status=from_status,
+            to_status=incident.status,
+            now=now,
         )
         notifications.notify(
             event=Event.USER_ANSWERED,
@@ -452,16 +470,34 @@ def incident_accept(
             incident.owner = by
         _apply_targets(incident)
         fields = [
-            "status", "category", "impact", "urgency", "priority", "site", "room", "equipment",
-            "channel", "logged_at", "received_by", "owner", "response_due_at", "resolution_due_at",
+            "status",
+            "category",
+            "impact",
+            "urgency",
+            "priority",
+            "site",
+            "room",
+            "equipment",
+            "channel",
+            "logged_at",
+            "received_by",
+            "owner",
+            "response_due_at",
+            "resolution_due_at",
             *_respond(incident, by, now),
         ]
         _save(incident, fields, now)
         _log(
-            incident, by, EntryKind.STATUS,
+            incident,
+            by,
+            EntryKind.STATUS,
             f"Logged as priority {incident.get_priority_display()}"
-            + (f", {category}" if category else "") + f". Owner: {incident.owner}.",
-            public=True, from_status=from_status, to_status=incident.status, now=now,
+            + (f", {category}" if category else "")
+            + f". Owner: {incident.owner}.",
+            public=True,
+            from_status=from_status,
+            to_status=incident.status,
+            now=now,
         )
         notifications.notify(
             event=Event.LOGGED,
@@ -505,15 +541,26 @@ def incident_update_details(
             fields += ["priority", "response_due_at", "resolution_due_at"]
             described.append(f"priority: {incident.get_priority_display()}")
         _save(incident, fields, now)
-        _log(incident, by, EntryKind.DETAILS, "; ".join(described).capitalize() + ".", public=False, now=now)
+        _log(
+            incident,
+            by,
+            EntryKind.DETAILS,
+            "; ".join(described).capitalize() + ".",
+            public=False,
+            now=now,
+        )
     return incident
 
 
-def incident_set_priority(*, incident: Incident, by, priority: int, version: int | None = None) -> Incident:
+def incident_set_priority(
+    *, incident: Incident, by, priority: int, version: int | None = None
+) -> Incident:
     """Set priority directly (bulk action): impact and urgency follow the nearest pair."""
     impact = max(1, min(3, priority - 1)) if priority > 1 else 1
     urgency = priority + 1 - impact
-    return incident_update_details(incident=incident, by=by, version=version, impact=impact, urgency=urgency)
+    return incident_update_details(
+        incident=incident, by=by, version=version, impact=impact, urgency=urgency
+    )
 
 
 def incident_take_ownership(*, incident: Incident, by, version: int | None = None) -> Incident:
@@ -574,14 +621,28 @@ def incident_request_technician(
             incident.owner = by
         _save(
             incident,
-            ["status", "assignee", "assigned_at", "visit_date", "technician_note", "hold_reason", "owner"],
+            [
+                "status",
+                "assignee",
+                "assigned_at",
+                "visit_date",
+                "technician_note",
+                "hold_reason",
+                "owner",
+            ],
             now,
         )
         who = str(technician) if technician else "the technician pool"
         visit = f" Planned visit: {visit_date:%A %d %B %Y}." if visit_date else ""
         _log(
-            incident, by, EntryKind.ASSIGNMENT, f"Technician support requested from {who}.{visit}",
-            public=True, from_status=from_status, to_status=incident.status, now=now,
+            incident,
+            by,
+            EntryKind.ASSIGNMENT,
+            f"Technician support requested from {who}.{visit}",
+            public=True,
+            from_status=from_status,
+            to_status=incident.status,
+            now=now,
         )
         if note:
             _log(incident, by, EntryKind.NOTE, f"For the technician: {note}", public=False, now=now)
@@ -592,7 +653,8 @@ def incident_request_technician(
             recipients=recipients,
             actor=by,
             subject=f"{incident.reference} passed to {'you' if technician else 'the technician pool'}",
-            body=f"{incident.summary}\nSite: {incident.site}.{visit}" + (f"\n\nNote: {note}" if note else ""),
+            body=f"{incident.summary}\nSite: {incident.site}.{visit}"
+            + (f"\n\nNote: {note}" if note else ""),
         )
         notifications.notify(
             event=Event.TECHNICIAN_REQUESTED,
@@ -622,7 +684,9 @@ def incident_take(*, incident: Incident, by, version: int | None = None) -> Inci
             raise Conflict(incident)
         incident.assignee = by
         incident.assigned_at = now
-        _keep_desk_informed(incident, by, f"{incident.reference}: {by} took the call", incident.summary)
+        _keep_desk_informed(
+            incident, by, f"{incident.reference}: {by} took the call", incident.summary
+        )
         _save(incident, ["assignee", "assigned_at", "owner_unread"], now)
         _log(incident, by, EntryKind.ASSIGNMENT, f"{by} took the call.", public=False, now=now)
     return incident
@@ -646,8 +710,14 @@ def incident_start(*, incident: Incident, by, version: int | None = None) -> Inc
         )
         _save(incident, [*fields, "owner_unread"], now)
         _log(
-            incident, by, EntryKind.STATUS, f"Work started by {by}.",
-            public=True, from_status=from_status, to_status=incident.status, now=now,
+            incident,
+            by,
+            EntryKind.STATUS,
+            f"Work started by {by}.",
+            public=True,
+            from_status=from_status,
+            to_status=incident.status,
+            now=now,
         )
     return incident
 
@@ -667,8 +737,14 @@ def incident_hold(
         _keep_desk_informed(incident, by, f"{incident.reference} on hold", text)
         _save(incident, ["status", "hold_reason", "owner_unread"], now)
         _log(
-            incident, by, EntryKind.STATUS, text,
-            public=True, from_status=from_status, to_status=incident.status, now=now,
+            incident,
+            by,
+            EntryKind.STATUS,
+            text,
+            public=True,
+            from_status=from_status,
+            to_status=incident.status,
+            now=now,
         )
     return incident
 
@@ -695,8 +771,10 @@ def incident_diagnose(
             minutes_spent=minutes_spent,
             created_at=now,
         )
-        text = f"{action_taken}" + (f" → {result}" if result else "") + (
-            f" ({minutes_spent} min)" if minutes_spent else ""
+        text = (
+            f"{action_taken}"
+            + (f" → {result}" if result else "")
+            + (f" ({minutes_spent} min)" if minutes_spent else "")
         )
         _keep_desk_informed(incident, by, f"{incident.reference}: diagnostics recorded", text)
         _save(incident, ["owner_unread", *_respond(incident, by, now)], now)
@@ -758,14 +836,28 @@ def incident_resolve(
             _keep_desk_informed(incident, by, f"{incident.reference} resolved by {by}", resolution)
         _save(
             incident,
-            ["status", "resolution", "resolution_kind", "workaround", "resolved_at", "resolved_by",
-             "hold_reason", "owner_unread", *_respond(incident, by, now)],
+            [
+                "status",
+                "resolution",
+                "resolution_kind",
+                "workaround",
+                "resolved_at",
+                "resolved_by",
+                "hold_reason",
+                "owner_unread",
+                *_respond(incident, by, now),
+            ],
             now,
         )
         _log(
-            incident, by, EntryKind.RESOLUTION,
+            incident,
+            by,
+            EntryKind.RESOLUTION,
             f"Resolved ({ResolutionKind(kind).label.lower()}): {resolution}",
-            public=True, from_status=from_status, to_status=incident.status, now=now,
+            public=True,
+            from_status=from_status,
+            to_status=incident.status,
+            now=now,
         )
         notifications.notify(
             event=Event.RESOLVED,
@@ -805,7 +897,9 @@ def incident_close(
         incident = _lock(incident, "close", by, version)
         resolution = resolution.strip() or incident.resolution
         if code == ClosureCode.DUPLICATE:
-            resolution = resolution or f"Duplicate of {duplicate_of.reference}, which is being dealt with."
+            resolution = (
+                resolution or f"Duplicate of {duplicate_of.reference}, which is being dealt with."
+            )
         elif code == ClosureCode.RESOLVED_ITSELF and not resolution:
             resolution = "The equipment started working again by itself."
         elif code == ClosureCode.NOT_AN_INCIDENT and not resolution:
@@ -829,15 +923,31 @@ def incident_close(
             incident.owner = by
         _save(
             incident,
-            ["status", "closure_code", "resolution", "duplicate_of", "closed_at", "closed_by",
-             "user_notified_at", "owner_unread", "resolved_at", "resolved_by", "owner",
-             *_respond(incident, by, now)],
+            [
+                "status",
+                "closure_code",
+                "resolution",
+                "duplicate_of",
+                "closed_at",
+                "closed_by",
+                "user_notified_at",
+                "owner_unread",
+                "resolved_at",
+                "resolved_by",
+                "owner",
+                *_respond(incident, by, now),
+            ],
             now,
         )
         _log(
-            incident, by, EntryKind.STATUS,
+            incident,
+            by,
+            EntryKind.STATUS,
             f"Closed – {ClosureCode(code).label.lower()}. Resolution: {resolution}",
-            public=True, from_status=from_status, to_status=incident.status, now=now,
+            public=True,
+            from_status=from_status,
+            to_status=incident.status,
+            now=now,
         )
         notifications.notify(
             event=Event.CLOSED,
@@ -852,7 +962,7 @@ def incident_close(
 
 
 def incident_reopen(*, incident: Incident, by, reason: str, version: int | None = None) -> Incident:
-    """"Still not fixed": back to whoever resolved it, within the reopen window."""
+    """ "Still not fixed": back to whoever resolved it, within the reopen window."""
     if not reason.strip():
         raise InvalidMove("Tell us what is still wrong.")
     now = timezone.now()
@@ -870,10 +980,18 @@ def incident_reopen(*, incident: Incident, by, reason: str, version: int | None 
         incident.reopen_count += 1
         incident.resolved_at = None
         incident.resolution_kind = ""
-        _save(incident, ["status", "assignee", "reopen_count", "resolved_at", "resolution_kind"], now)
+        _save(
+            incident, ["status", "assignee", "reopen_count", "resolved_at", "resolution_kind"], now
+        )
         _log(
-            incident, by, EntryKind.STATUS, f"Not fixed – reopened: {reason}",
-            public=True, from_status=from_status, to_status=incident.status, now=now,
+            incident,
+            by,
+            EntryKind.STATUS,
+            f"Not fixed – reopened: {reason}",
+            public=True,
+            from_status=from_status,
+            to_status=incident.status,
+            now=now,
         )
         notifications.notify(
             event=Event.REOPENED,
@@ -897,8 +1015,12 @@ def incident_working_again(*, incident: Incident, by, note: str = "") -> Inciden
         incident.working_again_note = note
         _save(incident, ["working_again_at", "working_again_note"], now)
         _log(
-            incident, by, EntryKind.WORKING_AGAIN,
-            "It is working again." + (f" {note}" if note else ""), public=True, now=now,
+            incident,
+            by,
+            EntryKind.WORKING_AGAIN,
+            "It is working again." + (f" {note}" if note else ""),
+            public=True,
+            now=now,
         )
         recipients = _desk_and_assignee(incident) or notifications.desk_people()
         notifications.notify(
@@ -1032,8 +1154,12 @@ def incident_link_problem(*, incident: Incident, by, problem: Problem) -> Incide
             )
         _save(incident, fields, now)
         _log(
-            incident, by, EntryKind.PROBLEM, f"Linked to problem {problem.reference}: {problem.title}.",
-            public=False, now=now,
+            incident,
+            by,
+            EntryKind.PROBLEM,
+            f"Linked to problem {problem.reference}: {problem.title}.",
+            public=False,
+            now=now,
         )
     return incident
 
@@ -1069,7 +1195,9 @@ def consultation_open(
             opened_by=by,
         )
         text = f"Consulted {group}" + (f" ({contact})" if contact else "")
-        text += f": {reason}" + (f" Their case reference: {case_reference}." if case_reference else "")
+        text += f": {reason}" + (
+            f" Their case reference: {case_reference}." if case_reference else ""
+        )
         if chase_on:
             text += f" Chase on {chase_on:%d %b %Y}."
         _keep_desk_informed(incident, by, f"{incident.reference}: {group} consulted", text)
@@ -1114,7 +1242,9 @@ def consultation_update(
             return consultation
         consultation.save()
         text = f"{consultation.group}: " + "; ".join(parts) + "."
-        _keep_desk_informed(incident, by, f"{incident.reference}: {consultation.group} update", text)
+        _keep_desk_informed(
+            incident, by, f"{incident.reference}: {consultation.group} update", text
+        )
         _save(incident, ["owner_unread"], now)
         _log(incident, by, EntryKind.CONSULTATION, text, public=False, now=now)
     return consultation
@@ -1177,7 +1307,9 @@ def problem_escalate(
     needs the workaround in place, or why there is none. The incident stays open.
     """
     if not workaround.strip() and not no_workaround_reason.strip():
-        raise InvalidMove("Record the workaround in place, or say why there is none, before escalating.")
+        raise InvalidMove(
+            "Record the workaround in place, or say why there is none, before escalating."
+        )
     now = timezone.now()
     with transaction.atomic():
         locked = _lock(incident, "link_problem", by, None)
@@ -1209,9 +1341,13 @@ def problem_escalate(
             locked.workaround = workaround
             fields.append("workaround")
         text = f"Escalated into problem management: {problem.reference} {problem.title}. " + (
-            f"Workaround in place: {workaround}" if workaround else f"No workaround: {no_workaround_reason}"
+            f"Workaround in place: {workaround}"
+            if workaround
+            else f"No workaround: {no_workaround_reason}"
         )
-        _keep_desk_informed(locked, by, f"{locked.reference} escalated to {problem.reference}", text)
+        _keep_desk_informed(
+            locked, by, f"{locked.reference} escalated to {problem.reference}", text
+        )
         _save(locked, fields, now)
         _log(locked, by, EntryKind.PROBLEM, text, public=False, now=now)
     return problem
@@ -1219,8 +1355,16 @@ def problem_escalate(
 
 def problem_update(*, problem: Problem, by, version: int | None = None, **changes) -> Problem:
     """Record what is found: root cause, workaround, status."""
-    allowed = {"title", "description", "root_cause", "workaround", "no_workaround_reason", "status",
-               "category", "equipment"}
+    allowed = {
+        "title",
+        "description",
+        "root_cause",
+        "workaround",
+        "no_workaround_reason",
+        "status",
+        "category",
+        "equipment",
+    }
     if set(changes) - allowed:
         raise ValueError("Those fields are not changed here.")
     with transaction.atomic():
@@ -1287,7 +1431,16 @@ def problem_resolve(
             problem.root_cause = root_cause
         problem.resolved_at = now
         problem.version += 1
-        problem.save(update_fields=["status", "resolution", "root_cause", "resolved_at", "version", "updated_at"])
+        problem.save(
+            update_fields=[
+                "status",
+                "resolution",
+                "root_cause",
+                "resolved_at",
+                "version",
+                "updated_at",
+            ]
+        )
         for incident in resolve_incidents:
             if incident.problem_id != problem.pk or incident.status not in WORKING:
                 continue

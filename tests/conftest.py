@@ -7,17 +7,19 @@ import os
 # database calls from that thread are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-import pytest  # noqa: E402
+import pytest
 
-from accounts.roles import Role  # noqa: E402
-from tests.factories import CategoryFactory, SiteFactory, UserFactory, file_incident  # noqa: E402
+from accounts.roles import Role
+from tests.factories import CategoryFactory, SiteFactory, UserFactory, file_incident
 
 PASSWORD = "pass-word-123"
 
 
 @pytest.fixture
 def reporter(db):
-    return UserFactory(username="reporter", first_name="Rita", last_name="Reporter", roles=[Role.USER])
+    return UserFactory(
+        username="reporter", first_name="Rita", last_name="Reporter", roles=[Role.USER]
+    )
 
 
 @pytest.fixture

@@ -6,7 +6,15 @@ from django.contrib.auth import get_user_model
 
 from accounts.roles import Role, grant
 from incidents import workflow
-from incidents.models import Category, Equipment, EquipmentKind, Room, Site, SupportContact, SupportGroup
+from incidents.models import (
+    Category,
+    Equipment,
+    EquipmentKind,
+    Room,
+    Site,
+    SupportContact,
+    SupportGroup,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

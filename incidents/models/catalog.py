@@ -135,9 +135,7 @@ class SupportContact(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     hours = models.CharField(max_length=120, blank=True, help_text="e.g. Mon–Fri 8:00–17:00")
-    account_reference = models.CharField(
-        "contract or account number", max_length=80, blank=True
-    )
+    account_reference = models.CharField("contract or account number", max_length=80, blank=True)
     notes = models.TextField(blank=True)
 
     class Meta:

@@ -7,7 +7,17 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .catalog import Category, Equipment, Impact, Priority, Room, Site, SupportContact, SupportGroup, Urgency
+from .catalog import (
+    Category,
+    Equipment,
+    Impact,
+    Priority,
+    Room,
+    Site,
+    SupportContact,
+    SupportGroup,
+    Urgency,
+)
 
 
 class Status(models.TextChoices):
@@ -77,9 +87,13 @@ class Incident(models.Model):
         related_name="entered_incidents",
         help_text="Who typed the sheet in: the reporter, or the desk on their behalf.",
     )
-    channel = models.CharField("how reported", max_length=12, choices=Channel.choices, default=Channel.WEB)
+    channel = models.CharField(
+        "how reported", max_length=12, choices=Channel.choices, default=Channel.WEB
+    )
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="incidents")
-    room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents")
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
+    )
     equipment = models.ForeignKey(
         Equipment, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
     )
@@ -164,7 +178,11 @@ class Incident(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
     )
     problem = models.ForeignKey(
-        "incidents.Problem", on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents"
+        "incidents.Problem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
     )
     reopen_count = models.PositiveSmallIntegerField(default=0)
 
@@ -194,6 +212,11 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.summary}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("incidents:detail", args=[self.reference])
+
     @property
     def reference(self) -> str:
         return format_reference("INC", self.pk)
@@ -209,11 +232,6 @@ class Incident(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.paused_since is not None
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("incidents:detail", args=[self.reference])
 
 
 def format_reference(prefix: str, pk: int | None) -> str:
@@ -252,16 +270,26 @@ class IncidentSheet(models.Model):
     expected = models.TextField("what did you expect to happen?")
     happened = models.TextField("what exactly happened?")
     checked = models.TextField("what did you check?", blank=True)
-    last_worked = models.CharField("when did it last work, to your knowledge?", max_length=200, blank=True)
+    last_worked = models.CharField(
+        "when did it last work, to your knowledge?", max_length=200, blank=True
+    )
     had_before = models.CharField(
-        "has it had the same problem before?", max_length=10, choices=HadBefore.choices, default=HadBefore.UNKNOWN
+        "has it had the same problem before?",
+        max_length=10,
+        choices=HadBefore.choices,
+        default=HadBefore.UNKNOWN,
     )
     had_before_details = models.CharField("when, if you know", max_length=300, blank=True)
     further_info = models.TextField("anything else that might help?", blank=True)
-    available_to_discuss = models.BooleanField("can you talk it through with a technician?", default=False)
+    available_to_discuss = models.BooleanField(
+        "can you talk it through with a technician?", default=False
+    )
     availability = models.CharField("when are you available?", max_length=200, blank=True)
     answered_by = models.CharField(
-        "answers given by", max_length=120, blank=True, help_text="When the desk wrote it down for someone."
+        "answers given by",
+        max_length=120,
+        blank=True,
+        help_text="When the desk wrote it down for someone.",
     )
 
     def __str__(self) -> str:
@@ -348,7 +376,9 @@ def attachment_path(instance, filename: str) -> str:
 
 class Attachment(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="attachments")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     file = models.FileField(upload_to=attachment_path, max_length=200)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=60)
@@ -374,15 +404,23 @@ class Consultation(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="consultations")
     group = models.ForeignKey(SupportGroup, on_delete=models.PROTECT, related_name="consultations")
     contact = models.ForeignKey(
-        SupportContact, on_delete=models.SET_NULL, null=True, blank=True, related_name="consultations"
+        SupportContact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultations",
     )
     reason = models.TextField("why they are consulted")
     contacted_at = models.DateTimeField("contacted", default=timezone.now)
     case_reference = models.CharField("their case reference", max_length=80, blank=True)
     chase_on = models.DateField("chase on", null=True, blank=True)
     answer = models.TextField(blank=True)
-    status = models.CharField(max_length=10, choices=ConsultationStatus.choices, default=ConsultationStatus.OPEN)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=10, choices=ConsultationStatus.choices, default=ConsultationStatus.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

@@ -21,7 +21,9 @@ class Problem(models.Model):
 
     title = models.CharField(max_length=200)
     description = models.TextField()
-    status = models.CharField(max_length=15, choices=ProblemStatus.choices, default=ProblemStatus.OPEN)
+    status = models.CharField(
+        max_length=15, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
+    )
     proactive = models.BooleanField(
         default=False, help_text="Detected before any incident was reported."
     )
@@ -30,11 +32,15 @@ class Problem(models.Model):
     no_workaround_reason = models.TextField("why there is no workaround", blank=True)
     is_known_error = models.BooleanField("known error", default=False)
     resolution = models.TextField(blank=True)
-    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="problems")
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="problems"
+    )
     equipment = models.ForeignKey(
         Equipment, on_delete=models.SET_NULL, null=True, blank=True, related_name="problems"
     )
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -46,6 +52,11 @@ class Problem(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("incidents:problem_detail", args=[self.reference])
+
     @property
     def reference(self) -> str:
         return format_reference("PRB", self.pk)
@@ -53,11 +64,6 @@ class Problem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in (ProblemStatus.RESOLVED, ProblemStatus.CLOSED)
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("incidents:problem_detail", args=[self.reference])
 
 
 class ArticleKind(models.TextChoices):
@@ -70,17 +76,27 @@ class KnowledgeArticle(models.Model):
     """A resolution or known error that lets the desk, or the user, fix it without a visit."""
 
     title = models.CharField(max_length=200)
-    kind = models.CharField(max_length=15, choices=ArticleKind.choices, default=ArticleKind.RESOLUTION)
+    kind = models.CharField(
+        max_length=15, choices=ArticleKind.choices, default=ArticleKind.RESOLUTION
+    )
     symptoms = models.TextField(help_text="What the user sees.")
     body = models.TextField("what to do", help_text="The fix or the workaround, step by step.")
-    keywords = models.CharField(max_length=300, blank=True, help_text="Extra words people search with.")
-    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles")
+    keywords = models.CharField(
+        max_length=300, blank=True, help_text="Extra words people search with."
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
+    )
     equipment_kind = models.CharField(max_length=20, choices=EquipmentKind.choices, blank=True)
     problem = models.OneToOneField(
         Problem, on_delete=models.SET_NULL, null=True, blank=True, related_name="article"
     )
-    is_published = models.BooleanField(default=True, help_text="Shown to users when they file a sheet.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    is_published = models.BooleanField(
+        default=True, help_text="Shown to users when they file a sheet."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
