@@ -37,6 +37,7 @@ install: $(STAMP) ## Same as venv
 run: $(STAMP) ## Migrate, load demo data, run the task worker and the development server on 127.0.0.1:8000
 	DEBUG=true $(VENV_PY) manage.py migrate --noinput
 	DEBUG=true $(VENV_PY) manage.py load_demo
+	DEBUG=true $(VENV_PY) manage.py notifications_requeue
 	@DEBUG=true; export DEBUG; \
 	$(VENV_PY) manage.py db_worker --no-startup-delay --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \

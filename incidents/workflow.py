@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import roles
@@ -320,11 +320,52 @@ def incident_file(
     if reporter.pk != by.pk and not roles.is_desk(by):
         raise NotAllowed("Only the service desk may log a call for someone else.")
     if submission_token is not None:
-        existing = Incident.objects.filter(submission_token=submission_token).first()
+        existing = _already_filed(submission_token, reporter)
         if existing is not None:
-            if existing.reporter_id != reporter.pk:
-                raise NotAllowed("That form was already used.")
             return existing, False
+    try:
+        return _file_new(
+            by=by,
+            reporter=reporter,
+            summary=summary,
+            site=site,
+            room=room,
+            equipment=equipment,
+            equipment_description=equipment_description,
+            sheet=sheet,
+            channel=channel,
+            submission_token=submission_token,
+            photos=photos,
+        ), True
+    except IntegrityError:
+        # Two copies of the same form raced: the other one made the incident.
+        existing = _already_filed(submission_token, reporter) if submission_token else None
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _already_filed(submission_token, reporter) -> Incident | None:
+    existing = Incident.objects.filter(submission_token=submission_token).first()
+    if existing is not None and existing.reporter_id != reporter.pk:
+        raise NotAllowed("That form was already used.")
+    return existing
+
+
+def _file_new(
+    *,
+    by,
+    reporter,
+    summary,
+    site,
+    room,
+    equipment,
+    equipment_description,
+    sheet,
+    channel,
+    submission_token,
+    photos,
+) -> Incident:
     now = timezone.now()
     with transaction.atomic():
         incident = Incident(
@@ -368,7 +409,7 @@ def incident_file(
                 body=f"The service desk logged your call: {summary}. "
                 "You can follow it under My incidents.",
             )
-    return incident, True
+    return incident
 
 
 # ---------------------------------------------------------------- the desk
