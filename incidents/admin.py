@@ -248,6 +248,7 @@ class KnowledgeArticleAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_published", "category", "equipment_kind"]
     search_fields = ["title", "symptoms", "body", "keywords"]
     raw_id_fields = ["problem", "created_by"]
+    list_select_related = ["category"]
 
 
 @admin.register(Notification)

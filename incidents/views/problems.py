@@ -1,44 +1,377 @@
-"""Work in progress: replaced by the real views of this module."""
+"""Problem management and the equipment register, for support staff.
 
-from django.http import Http404
+A problem is the unknown cause behind incidents (or spotted before any came in);
+its workaround, published as a known error, becomes a knowledge article people
+find when they file a sheet. The register answers "has it had this problem
+before" from each piece of equipment's history. Plain users never see either:
+problems and equipment are 404s for them.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from incidents import selectors, workflow
+from incidents.equipment_import import COLUMNS, REQUIRED, import_register, template_csv
+from incidents.forms_technician import (
+    EquipmentImportForm,
+    EquipmentSearchForm,
+    ProblemEditForm,
+    ProblemFilterForm,
+    ProblemForm,
+    ProblemResolveForm,
+    PublishForm,
+)
+from incidents.models import (
+    ACTIVE_STATUSES,
+    Consultation,
+    Equipment,
+    Incident,
+    KnowledgeArticle,
+    Problem,
+    ProblemStatus,
+    Status,
+    SupportGroup,
+    parse_reference,
+)
+
+from .access import admin_required, support_required
+
+PAGE_SIZE = 50
+HISTORY_LIMIT = 200
+RESOLVABLE = [Status.LOGGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD]
 
 
-def py(request, *args, **kwargs):
-    raise Http404
+def _posted(request):
+    """The submitted data on a POST (even an empty one), None on a GET."""
+    return request.POST if request.method == "POST" else None
 
 
-def problem_list(request, *args, **kwargs):
-    raise Http404
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def problem_new(request, *args, **kwargs):
-    raise Http404
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
-def problem_detail(request, *args, **kwargs):
-    raise Http404
+def _refuse(error: workflow.WorkflowError):
+    if isinstance(error, workflow.NotAllowed):
+        raise PermissionDenied(str(error)) from error
 
 
-def problem_edit(request, *args, **kwargs):
-    raise Http404
+# ---------------------------------------------------------------- problems
 
 
-def problem_publish(request, *args, **kwargs):
-    raise Http404
+@support_required
+@require_GET
+def problem_list(request):
+    """Problems by state, known errors, with how many incidents each has."""
+    form = ProblemFilterForm(request.GET or None)
+    qs = Problem.objects.select_related("opened_by", "category", "equipment").annotate(
+        incident_count=Count("incidents", distinct=True),
+        open_incident_count=Count(
+            "incidents", filter=~Q(incidents__status=Status.CLOSED), distinct=True
+        ),
+    )
+    if form.is_bound and not form.is_valid():
+        qs = qs.none()
+    elif form.is_bound:
+        data = form.cleaned_data
+        if data["status"] == "active":
+            qs = qs.exclude(status__in=[ProblemStatus.RESOLVED, ProblemStatus.CLOSED])
+        elif data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["known_error"]:
+            qs = qs.filter(is_known_error=data["known_error"] == "yes")
+        if data["q"]:
+            text = data["q"]
+            condition = Q(title__icontains=text) | Q(description__icontains=text)
+            pk = parse_reference("PRB", text)
+            if pk is not None:
+                condition |= Q(pk=pk)
+            qs = qs.filter(condition)
+    return render(
+        request,
+        "incidents/problems/list.html",
+        {
+            "form": form if form.is_bound else ProblemFilterForm(),
+            "page": _page(request, qs.order_by("-created_at", "-id")),
+            "query": _query_without_page(request),
+        },
+    )
 
 
-def problem_resolve(request, *args, **kwargs):
-    raise Http404
+@support_required
+@require_http_methods(["GET", "POST"])
+def problem_new(request):
+    """Open a problem proactively, before any incident comes in."""
+    form = ProblemForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            problem = workflow.problem_open(
+                by=request.user,
+                title=data["title"].strip(),
+                description=data["description"].strip(),
+                proactive=True,
+                category=data["category"],
+                equipment=data["equipment"],
+                workaround=data["workaround"].strip(),
+            )
+        except workflow.WorkflowError as error:
+            _refuse(error)
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{problem.reference} opened.")
+            return redirect(problem)
+    return render(request, "incidents/problems/form.html", {"form": form, "problem": None})
 
 
-def equipment_list(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_GET
+def problem_detail(request, ref):
+    """The problem: its linked incidents, root cause, workaround, known error and state."""
+    problem = selectors.get_problem_for(request.user, ref)
+    incidents = list(
+        problem.incidents.select_related("site", "room", "owner", "assignee").order_by(
+            "-created_at"
+        )[:HISTORY_LIMIT]
+    )
+    article = KnowledgeArticle.objects.filter(problem=problem).first()
+    return render(
+        request,
+        "incidents/problems/detail.html",
+        {
+            "problem": problem,
+            "incidents": incidents,
+            "open_count": sum(1 for i in incidents if i.status in RESOLVABLE),
+            "article": article,
+            "publish_form": PublishForm(initial={"symptoms": article.symptoms if article else ""}),
+            "can_publish": problem.is_open and bool(problem.workaround.strip()),
+        },
+    )
 
 
-def equipment_import(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_edit(request, ref):
+    """Record what is found: root cause, workaround, state. A stale page is a conflict."""
+    problem = selectors.get_problem_for(request.user, ref)
+    form = ProblemEditForm(_posted(request), instance=problem)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.problem_update(
+                problem=problem,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except workflow.WorkflowError as error:
+            _refuse(error)
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{problem.reference} saved.")
+            return redirect("incidents:problem_detail", ref=problem.reference)
+    return render(request, "incidents/problems/form.html", {"form": form, "problem": problem})
 
 
-def equipment_detail(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_POST
+def problem_publish(request, ref):
+    """Publish the known error: its workaround becomes a knowledge article users find."""
+    problem = selectors.get_problem_for(request.user, ref)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The symptoms are too long.")
+        return redirect(problem)
+    try:
+        article = workflow.problem_publish_known_error(
+            problem=problem, by=request.user, symptoms=form.cleaned_data["symptoms"].strip()
+        )
+    except workflow.WorkflowError as error:
+        _refuse(error)
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"Published as a known error: “{article.title}” is in the knowledge base."
+        )
+    return redirect(problem)
 
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_resolve(request, ref):
+    """Resolve the problem and, if chosen, its open incidents together; their users are told."""
+    problem = selectors.get_problem_for(request.user, ref)
+    open_incidents = (
+        problem.incidents.filter(status__in=RESOLVABLE)
+        .select_related("site")
+        .order_by("created_at")
+    )
+    form = ProblemResolveForm(_posted(request), problem=problem, open_incidents=open_incidents)
+    if request.method == "POST" and problem.is_open and form.is_valid():
+        data = form.cleaned_data
+        try:
+            resolved = workflow.problem_resolve(
+                problem=problem,
+                by=request.user,
+                resolution=data["resolution"],
+                root_cause=data["root_cause"].strip(),
+                resolve_incidents=list(data["incidents"]),
+                version=data["version"],
+            )
+        except workflow.WorkflowError as error:
+            _refuse(error)
+            form.add_error(None, str(error))
+        else:
+            told = (
+                f" {len(resolved)} incident(s) resolved and their users told." if resolved else ""
+            )
+            messages.success(request, f"{problem.reference} resolved.{told}")
+            return redirect(problem)
+    return render(
+        request,
+        "incidents/problems/resolve.html",
+        {"problem": problem, "form": form, "has_open": open_incidents.exists()},
+    )
+
+
+# ---------------------------------------------------------------- equipment
+
+
+@support_required
+@require_GET
+def equipment_list(request):
+    """The register: search by tag, name, room, kind, site and supplier."""
+    form = EquipmentSearchForm(request.GET or None)
+    qs = Equipment.objects.select_related("site", "room", "supplier").order_by("asset_tag")
+    if form.is_bound and not form.is_valid():
+        qs = qs.none()
+    elif form.is_bound:
+        data = form.cleaned_data
+        if data["q"]:
+            text = data["q"]
+            qs = qs.filter(
+                Q(asset_tag__icontains=text)
+                | Q(name__icontains=text)
+                | Q(make__icontains=text)
+                | Q(model__icontains=text)
+                | Q(serial_number__icontains=text)
+            )
+        if data["room"]:
+            qs = qs.filter(room__name__icontains=data["room"])
+        if data["kind"]:
+            qs = qs.filter(kind=data["kind"])
+        if data["site"] is not None:
+            qs = qs.filter(site=data["site"])
+        if data["supplier"] is not None:
+            qs = qs.filter(supplier=data["supplier"])
+    page = _page(request, qs)
+    ids = [item.pk for item in page.object_list]
+    open_counts = (
+        dict(
+            Incident.objects.filter(equipment_id__in=ids, status__in=ACTIVE_STATUSES)
+            .order_by()
+            .values_list("equipment_id")
+            .annotate(n=Count("id"))
+        )
+        if ids
+        else {}
+    )
+    for item in page.object_list:
+        item.open_incidents = open_counts.get(item.pk, 0)
+    return render(
+        request,
+        "incidents/equipment/list.html",
+        {
+            "form": form if form.is_bound else EquipmentSearchForm(),
+            "page": page,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@login_required
+@require_GET
+def equipment_detail(request, pk):
+    """One piece of equipment and its history: incidents, problems and consultations over time."""
+    equipment = selectors.get_equipment_for(request.user, pk)
+    incidents = list(
+        equipment.incidents.select_related("site", "room", "assignee", "problem").order_by(
+            "-created_at", "-id"
+        )[:HISTORY_LIMIT]
+    )
+    problems = list(
+        Problem.objects.filter(Q(equipment=equipment) | Q(incidents__equipment=equipment))
+        .distinct()
+        .order_by("-created_at")[:HISTORY_LIMIT]
+    )
+    consultations = list(
+        Consultation.objects.filter(incident__equipment=equipment)
+        .select_related("group", "contact", "incident")
+        .order_by("-contacted_at", "-id")[:HISTORY_LIMIT]
+    )
+    timeline = sorted(
+        [("incident", i.created_at, i) for i in incidents]
+        + [("problem", p.created_at, p) for p in problems]
+        + [("consultation", c.contacted_at, c) for c in consultations],
+        key=lambda item: item[1],
+        reverse=True,
+    )
+    return render(
+        request,
+        "incidents/equipment/detail.html",
+        {
+            "equipment": equipment,
+            "timeline": timeline,
+            "incident_count": len(incidents),
+            "open_count": sum(1 for i in incidents if i.status in ACTIVE_STATUSES),
+            "problem_count": len(problems),
+            "consultation_count": len(consultations),
+            "truncated": HISTORY_LIMIT in (len(incidents), len(consultations)),
+        },
+    )
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def equipment_import(request):
+    """Import the register from CSV (support admin): all rows or none, bad rows named."""
+    if request.method == "GET" and request.GET.get("example"):
+        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="equipment-register.csv"'
+        return response
+    if request.method == "POST":
+        form = EquipmentImportForm(request.POST, request.FILES)
+    else:
+        form = EquipmentImportForm()
+    report = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        report = import_register(data["file"].read(), commit=not data["check_only"])
+        if report.imported:
+            messages.success(
+                request,
+                f"Imported {report.rows} row(s): {len(report.created)} added, "
+                f"{len(report.updated)} updated.",
+            )
+    return render(
+        request,
+        "incidents/equipment/import.html",
+        {
+            "form": form,
+            "report": report,
+            "columns": COLUMNS,
+            "required": REQUIRED,
+            "suppliers": SupportGroup.objects.filter(is_active=True).values_list("name", flat=True),
+        },
+        status=200 if report is None or report.ok else 400,
+    )
