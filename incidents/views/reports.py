@@ -1,20 +1,108 @@
-"""Work in progress: replaced by the real views of this module."""
+"""Management information for the service desk and the support admin: the dashboard,
+the service report for a period and site, and the report as CSV.
 
-from django.http import Http404
+Every figure comes from `incidents.reporting` (computed in the database, a fixed
+number of queries); the charts from `incidents.charts` (server-side SVG). The
+report's parameters are a GET form, so a report can be bookmarked, printed and
+exported with the same address; unreadable parameters are messages next to the
+fields (the CSV answers 400), never an error page.
+"""
+
+import csv
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from incidents import charts, reporting
+from incidents.forms_reports import ReportForm, SiteFilterForm
+
+from .access import desk_required
 
 
-def py(request, *args, **kwargs):
-    raise Http404
+@require_GET
+@desk_required
+def dashboard(request):
+    form = SiteFilterForm(request.GET)
+    figures = reporting.dashboard(site=form.chosen_site)
+    return render(request, "incidents/reports/dashboard.html", {"form": form, "figures": figures})
 
 
-def dashboard(request, *args, **kwargs):
-    raise Http404
+@require_GET
+@desk_required
+def service_report(request):
+    today = timezone.localdate()
+    form = ReportForm.from_query(request.GET, today)
+    if not form.is_valid():
+        context = {"form": form, "report": None, "shortcuts": _shortcuts(today, None)}
+        return render(request, "incidents/reports/service_report.html", context, status=400)
+    report = reporting.service_report(form.period())
+    query = _query(report.period)
+    context = {
+        "form": form,
+        "report": report,
+        "charts": charts.for_report(report),
+        "csv_url": f"{reverse('incidents:service_report_csv')}?{query}",
+        "shortcuts": _shortcuts(today, report.period.site),
+        "generated_at": timezone.localtime(),
+    }
+    return render(request, "incidents/reports/service_report.html", context)
 
 
-def service_report(request, *args, **kwargs):
-    raise Http404
+@require_GET
+@desk_required
+def service_report_csv(request):
+    form = ReportForm.from_query(request.GET, timezone.localdate())
+    if not form.is_valid():
+        errors = "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in form.errors.items()
+        )
+        return HttpResponse(
+            f"The report's parameters are not valid. {errors}",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    report = reporting.service_report(form.period())
+    period = report.period
+    site = f"-{period.site.code}" if period.site else ""
+    filename = f"service-report-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}{site}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(["section", "item", "measure", "value"])
+    writer.writerows([_cell(value) for value in row] for row in reporting.report_rows(report))
+    return response
 
 
-def service_report_csv(request, *args, **kwargs):
-    raise Http404
+def _cell(value) -> str:
+    """A spreadsheet must not run a name someone typed as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return str(value)
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
 
+
+def _query(period: reporting.Period) -> str:
+    params = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    if period.site is not None:
+        params["site"] = period.site.pk
+    return urlencode(params)
+
+
+def _shortcuts(today, site) -> list[tuple[str, str]]:
+    """Links for the periods people ask for most."""
+    url = reverse("incidents:service_report")
+    periods = [
+        ("Last month", reporting.Period.last_month(today, site)),
+        ("This month", reporting.Period.this_month(today, site)),
+        ("School year so far", reporting.Period.school_year(today, site)),
+    ]
+    return [(label, f"{url}?{_query(period)}") for label, period in periods]

@@ -1,0 +1,119 @@
+"""The report's parameters: a period and, optionally, one site.
+
+Read from the query string (the report is a GET page that can be bookmarked and
+exported with the same parameters); anything unreadable is a message next to
+the field, never an error page.
+"""
+
+from datetime import date, timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+
+from .models import Site
+from .reporting import MAX_PERIOD_DAYS, Period
+
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class SiteFilterForm(forms.Form):
+    """One site or all of them: the dashboard's only parameter."""
+
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.order_by("name"), required=False, empty_label="All sites"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.form_class = "no-print"
+        self.helper.layout = Layout(
+            Row(
+                Column("site", css_class="col-sm-6 col-lg-4"),
+                Column(
+                    Submit("", "Show"),
+                    css_class="col-auto d-flex align-items-end mb-3",
+                ),
+            )
+        )
+
+    @property
+    def chosen_site(self) -> Site | None:
+        return self.cleaned_data.get("site") if self.is_valid() else None
+
+
+class ReportForm(forms.Form):
+    start = forms.DateField(label="From", widget=DateInput)
+    end = forms.DateField(label="To", widget=DateInput, help_text="Both days included.")
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.order_by("name"), required=False, empty_label="All sites"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.form_class = "no-print"
+        self.helper.layout = Layout(
+            Row(
+                Column("start", css_class="col-sm-6 col-lg-3"),
+                Column("end", css_class="col-sm-6 col-lg-3"),
+                Column("site", css_class="col-sm-8 col-lg-4"),
+                Column(
+                    Submit("", "Show report"),
+                    css_class="col-auto d-flex align-items-start pt-sm-4 mb-3",
+                ),
+            )
+        )
+
+    @classmethod
+    def from_query(cls, query, today: date) -> "ReportForm":
+        """Bind to the query string; a missing or empty date means last month's."""
+        default = Period.last_month(today)
+        data = query.copy()
+        if not data.get("start") and not data.get("end"):
+            data["start"], data["end"] = default.start.isoformat(), default.end.isoformat()
+        elif not data.get("start"):
+            data["start"] = default.start.isoformat()
+        elif not data.get("end"):
+            data["end"] = today.isoformat()
+        return cls(data)
+
+    def clean_start(self):
+        return self._in_range(self.cleaned_data["start"])
+
+    def clean_end(self):
+        return self._in_range(self.cleaned_data["end"])
+
+    def _in_range(self, day: date) -> date:
+        if not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError(
+                f"Choose a day between {EARLIEST:%d/%m/%Y} and {LATEST:%d/%m/%Y}."
+            )
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The end of the period must not be before its start.")
+            elif end - start >= timedelta(days=MAX_PERIOD_DAYS):
+                self.add_error(
+                    "end",
+                    f"A report covers at most {MAX_PERIOD_DAYS} days: choose a shorter period.",
+                )
+        return cleaned
+
+    def period(self) -> Period:
+        data = self.cleaned_data
+        return Period(start=data["start"], end=data["end"], site=data.get("site"))
