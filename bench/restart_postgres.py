@@ -146,7 +146,7 @@ class Browser:
 
     def sign_in(self, username):
         self.request("GET", "/accounts/login/")
-        status, location, _ = self.request(
+        status, _location, _ = self.request(
             "POST",
             "/accounts/login/",
             {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": self.csrf()},

@@ -271,8 +271,8 @@ class EquipmentSearchForm(forms.Form):
     """The register search's parameters: junk becomes an empty search, never an error page."""
 
     equipment_query = forms.CharField(max_length=100, required=False)
-    site = forms.IntegerField(required=False, min_value=1)
-    equipment = forms.IntegerField(required=False, min_value=1)
+    site = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    equipment = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
     def results(self, limit: int = 15) -> list:
         if not self.is_valid():
@@ -307,7 +307,7 @@ class EquipmentSearchForm(forms.Form):
 class HelpForm(forms.Form):
     """What the help panel looks at: the picked equipment and the words typed so far."""
 
-    equipment = forms.IntegerField(required=False, min_value=1)
+    equipment = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     summary = forms.CharField(max_length=200, required=False)
     happened = forms.CharField(max_length=2000, required=False)
 

@@ -83,3 +83,11 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("figures")
         for line in FIGURES:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def world(request):
+    """The access matrix's populated incident (see tests/test_access_matrix.py)."""
+    from tests.test_access_matrix import build_world
+
+    return build_world(request)

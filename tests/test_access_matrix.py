@@ -1,0 +1,431 @@
+"""The access matrix: every named URL × every kind of person × the objects it shows.
+
+The list of URLs comes from the URL resolver, so a new URL without a row here fails
+the suite. Each cell checks what the person gets (the page, a 403, a 404 that does
+not reveal the object exists, or the sign-in page), that nothing leaks (someone
+else's incident text, internal notes and diagnostics), that no GET changes the
+database, and that no POST is taken without its CSRF token.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import admin
+from django.core import mail
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from incidents import workflow
+from incidents.models import (
+    Attachment,
+    CallLogEntry,
+    Consultation,
+    DiagnosticEntry,
+    Incident,
+    KnowledgeArticle,
+    Notification,
+    Problem,
+)
+from tests.factories import EquipmentFactory, SupportContactFactory, file_incident
+from tests.portal_helpers import deliver_all
+
+SENTINEL = "SENTINEL-7f3a-internal-only"
+SUMMARY = "Room 12 projector shows no signal"
+PEOPLE = ["anonymous", "reporter", "other_reporter", "desk", "technician", "admin_user"]
+STAFF = {"desk", "technician", "admin_user"}
+DESK = {"desk", "admin_user"}
+SIGNED_IN = {"reporter", "other_reporter", *STAFF}
+PUBLIC = {"anonymous", *SIGNED_IN}
+
+
+@dataclass(frozen=True)
+class Row:
+    """What each person gets from one URL.
+
+    `allowed` get a page (2xx, or a redirect that is not to the sign-in page);
+    `hidden` get a 404 (the object's existence is not revealed); everyone else who
+    is signed in gets 403 or 404; anonymous people are sent to sign in. People in
+    `either` may be allowed or refused (a move their role may make in some states).
+    """
+
+    method: str
+    args: str = ""
+    allowed: frozenset = frozenset()
+    hidden: frozenset = frozenset()
+    either: frozenset = frozenset()
+    public: bool = False
+
+
+def row(method, args="", *, allowed=(), hidden=(), either=(), public=False):
+    return Row(method, args, frozenset(allowed), frozenset(hidden), frozenset(either), public)
+
+
+OWN_INCIDENT_VIEWERS = {"reporter", *STAFF}
+REPORTER_MOVE = {"allowed": {"reporter"}, "hidden": {"other_reporter"}, "either": STAFF}
+DESK_MOVE = {"allowed": DESK}
+SUPPORT_MOVE = {"allowed": STAFF}
+
+ROWS = {
+    "healthz": row("GET", public=True, allowed=PUBLIC),
+    "home": row("GET", allowed=SIGNED_IN),
+    "login": row("GET", public=True, allowed=PUBLIC),
+    "logout": row("POST", public=True, allowed=PUBLIC),
+    "password_change": row("GET", allowed=SIGNED_IN),
+    "password_change_done": row("GET", allowed=SIGNED_IN),
+    "password_reset": row("GET", public=True, allowed=PUBLIC),
+    "password_reset_done": row("GET", public=True, allowed=PUBLIC),
+    "password_reset_complete": row("GET", public=True, allowed=PUBLIC),
+    "password_reset_confirm": row("GET", "reset", public=True, allowed=PUBLIC),
+    # The incident and its side routes.
+    "incidents:detail": row(
+        "GET", "incident", allowed=OWN_INCIDENT_VIEWERS, hidden={"other_reporter"}
+    ),
+    "incidents:attachment": row(
+        "GET", "attachment", allowed=OWN_INCIDENT_VIEWERS, hidden={"other_reporter"}
+    ),
+    "incidents:confirmation": row(
+        "GET", "incident", allowed=OWN_INCIDENT_VIEWERS, hidden={"other_reporter"}
+    ),
+    "incidents:print": row("GET", "incident", allowed=STAFF, hidden={"other_reporter", "reporter"}),
+    # The user's side.
+    "incidents:report": row("GET", allowed=SIGNED_IN),
+    "incidents:report_help": row("GET", allowed=SIGNED_IN),
+    "incidents:equipment_search": row("GET", allowed=SIGNED_IN),
+    "incidents:my_incidents": row("GET", allowed=SIGNED_IN),
+    "incidents:answer": row("POST", "incident", **REPORTER_MOVE),
+    "incidents:working_again": row("POST", "incident", **REPORTER_MOVE),
+    "incidents:reopen": row("POST", "incident", **REPORTER_MOVE),
+    "incidents:user_message": row("POST", "incident", **REPORTER_MOVE),
+    "incidents:attach": row("POST", "incident", **REPORTER_MOVE),
+    "incidents:notifications": row("GET", allowed=SIGNED_IN),
+    "incidents:notification_open": row(
+        "POST", "notification", allowed={"reporter"}, hidden=SIGNED_IN - {"reporter"}
+    ),
+    "incidents:notifications_read_all": row("POST", allowed=SIGNED_IN),
+    "incidents:article_list": row("GET", allowed=SIGNED_IN),
+    "incidents:article_detail": row("GET", "article", allowed=SIGNED_IN),
+    # The service desk.
+    "incidents:desk_queue": row("GET", allowed=DESK),
+    "incidents:desk_export": row("GET", allowed=DESK),
+    "incidents:desk_bulk": row("POST", allowed=DESK),
+    "incidents:print_selection": row("GET", "selection", allowed=DESK),
+    "incidents:desk_log_call": row("GET", allowed=DESK),
+    "incidents:return_to_user": row("POST", "incident", **DESK_MOVE),
+    "incidents:accept": row("POST", "incident", **DESK_MOVE),
+    "incidents:update_details": row("POST", "incident", **DESK_MOVE),
+    "incidents:take_ownership": row("POST", "incident", **DESK_MOVE),
+    "incidents:hand_over": row("POST", "incident", **DESK_MOVE),
+    "incidents:request_technician": row("POST", "incident", **DESK_MOVE),
+    "incidents:link_article": row("POST", "incident", **DESK_MOVE),
+    "incidents:link_problem": row("POST", "incident", **DESK_MOVE),
+    "incidents:close": row("POST", "incident", **DESK_MOVE),
+    "incidents:message_user": row("POST", "incident", **SUPPORT_MOVE),
+    "incidents:add_note": row("POST", "incident", **SUPPORT_MOVE),
+    # Technicians.
+    "incidents:tech_home": row("GET", allowed={"technician", "admin_user"}),
+    "incidents:visit_list": row("GET", allowed=STAFF),
+    "incidents:visit_print": row("GET", allowed=STAFF),
+    "incidents:take": row(
+        "POST", "incident", allowed={"technician", "admin_user"}, either={"desk"}
+    ),
+    "incidents:start": row("POST", "incident", **SUPPORT_MOVE),
+    "incidents:hold": row("GET", "incident", **SUPPORT_MOVE),
+    "incidents:diagnose": row("GET", "incident", **SUPPORT_MOVE),
+    "incidents:record_cause": row("GET", "incident", **SUPPORT_MOVE),
+    "incidents:resolve": row("GET", "incident", **SUPPORT_MOVE),
+    "incidents:consult": row("GET", "incident", **SUPPORT_MOVE),
+    "incidents:escalate": row("GET", "incident", **SUPPORT_MOVE),
+    "incidents:consultation_list": row("GET", allowed=STAFF),
+    "incidents:consultation_detail": row("GET", "consultation", allowed=STAFF),
+    # Problems and equipment.
+    "incidents:problem_list": row("GET", allowed=STAFF),
+    "incidents:problem_new": row("GET", allowed=STAFF),
+    "incidents:problem_detail": row(
+        "GET", "problem", allowed=STAFF, hidden={"reporter", "other_reporter"}
+    ),
+    "incidents:problem_edit": row(
+        "GET", "problem", allowed=STAFF, hidden={"reporter", "other_reporter"}
+    ),
+    "incidents:problem_publish": row(
+        "POST", "problem", allowed=STAFF, hidden={"reporter", "other_reporter"}
+    ),
+    "incidents:problem_resolve": row(
+        "GET", "problem", allowed=STAFF, hidden={"reporter", "other_reporter"}
+    ),
+    "incidents:equipment_list": row("GET", allowed=STAFF),
+    "incidents:equipment_detail": row(
+        "GET", "equipment", allowed=STAFF, hidden={"reporter", "other_reporter"}
+    ),
+    "incidents:equipment_import": row("GET", allowed={"admin_user"}),
+    # Reports.
+    "incidents:dashboard": row("GET", allowed=DESK),
+    "incidents:service_report": row("GET", allowed=DESK),
+    "incidents:service_report_csv": row("GET", allowed=DESK),
+}
+
+
+def _url_names(patterns=None, namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+ALL_NAMES = sorted(set(_url_names()))
+ADMIN_NAMES = [name for name in ALL_NAMES if name.startswith("admin:")]
+
+
+def test_every_named_url_has_a_row():
+    unlisted = [name for name in ALL_NAMES if name not in ROWS and not name.startswith("admin:")]
+    assert unlisted == [], f"URLs without a row in the access matrix: {unlisted}"
+    stale = [name for name in ROWS if name not in ALL_NAMES]
+    assert stale == [], f"Rows for URLs that no longer exist: {stale}"
+
+
+def build_world(request):
+    """The reporter's incident with every kind of object hanging off it, and secrets inside."""
+    reporter, desk, technician, admin_user, site = (
+        request.getfixturevalue(name)
+        for name in ("reporter", "desk", "technician", "admin_user", "site")
+    )
+    request.getfixturevalue("other_reporter")
+    from django.core.files.base import ContentFile
+
+    from tests.portal_helpers import image_bytes
+
+    equipment = EquipmentFactory(site=site, name="Room 12 projector")
+    incident = file_incident(reporter, site=site, summary=SUMMARY, equipment=equipment)
+    attachment = Attachment.objects.create(
+        incident=incident,
+        uploaded_by=reporter,
+        file=ContentFile(image_bytes(), name="photo.png"),
+        original_name="photo.png",
+        content_type="image/png",
+        size=100,
+    )
+    workflow.incident_accept(incident=incident, by=desk, category=None, impact=2, urgency=2)
+    workflow.incident_add_note(incident=incident, by=desk, text=f"Internal: {SENTINEL}")
+    workflow.incident_request_technician(incident=incident, by=desk, technician=technician)
+    workflow.incident_start(incident=incident, by=technician)
+    workflow.incident_diagnose(
+        incident=incident, by=technician, action_taken=f"Checked {SENTINEL}", result="ok"
+    )
+    contact = SupportContactFactory()
+    consultation = workflow.consultation_open(
+        incident=incident,
+        by=technician,
+        group=contact.group,
+        contact=contact,
+        reason=f"Why {SENTINEL}",
+    )
+    problem = workflow.problem_escalate(
+        incident=incident,
+        by=technician,
+        workaround=f"Spare projector {SENTINEL}",
+        title="Projectors overheat",
+    )
+    workflow.incident_message_user(incident=incident, by=desk, text="We are on it.")
+    article = KnowledgeArticle.objects.create(
+        title="Projector shows no signal",
+        symptoms="No signal",
+        body="Press Source.",
+        created_by=admin_user,
+    )
+    notification = Notification.objects.filter(recipient=reporter).first()
+    incident.refresh_from_db()
+    return {
+        "incident": incident,
+        "attachment": attachment,
+        "consultation": consultation,
+        "problem": problem,
+        "equipment": equipment,
+        "article": article,
+        "notification": notification,
+    }
+
+
+def _url(name, row, world):
+    obj = world["incident"]
+    args = {
+        "": [],
+        "incident": [obj.reference],
+        "attachment": [obj.reference, world["attachment"].pk],
+        "notification": [world["notification"].pk],
+        "article": [world["article"].pk],
+        "consultation": [world["consultation"].pk],
+        "problem": [world["problem"].reference],
+        "equipment": [world["equipment"].pk],
+        "reset": ["MQ", "set-password"],
+        "selection": [],
+    }[row.args]
+    url = reverse(name, args=args)
+    if row.args == "selection":
+        url += f"?ids={obj.pk}"
+    return url
+
+
+def _fingerprint():
+    """What a GET must never change."""
+    return (
+        Incident.objects.count(),
+        sum(Incident.objects.values_list("version", flat=True)),
+        CallLogEntry.objects.count(),
+        DiagnosticEntry.objects.count(),
+        Consultation.objects.count(),
+        Problem.objects.count(),
+        Attachment.objects.count(),
+        Notification.objects.count(),
+        Notification.objects.filter(read_at__isnull=True).count(),
+    )
+
+
+def _client_for(person, request):
+    client = Client()
+    if person != "anonymous":
+        client.force_login(request.getfixturevalue(person))
+    return client
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+@pytest.mark.parametrize("name", list(ROWS))
+def test_access(name, world, request):
+    row = ROWS[name]
+    url = _url(name, row, world)
+    cells = leaks = 0
+    for person in PEOPLE:
+        cells += 1
+        client = _client_for(person, request)
+        before = _fingerprint()
+        response = client.get(url) if row.method == "GET" else client.post(url, {})
+        body = _body(response)
+        status = response.status_code
+        assert status < 500, f"{name} as {person}: {status}"
+        if row.method == "GET":
+            assert _fingerprint() == before, f"GET {name} as {person} changed the database"
+
+        if person == "anonymous" and not row.public:
+            assert status == 302 and "/login/" in response.url, f"{name}: anonymous got {status}"
+            continue
+        if person in row.either:
+            continue
+        if person in row.allowed:
+            refused_by_sign_in = status == 302 and "/login/" in response.url and not row.public
+            assert status in (200, 302, 400) and not refused_by_sign_in, (
+                f"{name} as {person}: {status}"
+            )
+        elif person in row.hidden:
+            assert status == 404, f"{name} as {person}: {status}, expected 404"
+        else:
+            assert status in (403, 404), f"{name} as {person}: {status}, expected 403/404"
+            leaks += SUMMARY in body
+        if person in ("reporter", "other_reporter", "anonymous"):
+            leaks += SENTINEL in body
+            assert SENTINEL not in body, f"{name} showed internal text to {person}"
+        if person == "other_reporter":
+            assert SUMMARY not in body, f"{name} showed someone else's incident to {person}"
+    assert leaks == 0
+    assert cells == len(PEOPLE)
+
+
+def test_matrix_figure(figure):
+    unlisted = [name for name in ALL_NAMES if name not in ROWS and not name.startswith("admin:")]
+    figure(
+        f"access matrix: {len(ROWS) * len(PEOPLE)} cells over {len(ROWS)} URLs and {len(PEOPLE)} kinds of "
+        f"person, plus {len(ADMIN_NAMES)} admin URLs; 0 leaks, {len(unlisted)} unlisted URLs"
+    )
+
+
+def test_the_reporter_never_receives_internal_text_by_email(world, reporter):
+    deliver_all()
+    to_reporter = [m for m in mail.outbox if reporter.email in m.to]
+    assert to_reporter, "the reporter was told about their incident"
+    for message in to_reporter:
+        assert SENTINEL not in message.subject + message.body
+
+
+def _admin_url_for(name):
+    """Admin URLs without arguments, or with an incident's primary key."""
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        pass
+    return None
+
+
+@pytest.mark.parametrize("person", ["anonymous", "reporter", "desk", "technician"])
+def test_the_admin_namespace_is_for_support_admins_only(person, request, world):
+    client = _client_for(person, request)
+    checked = 0
+    for name in ADMIN_NAMES:
+        url = _admin_url_for(name)
+        if url is None or name in ("admin:login", "admin:logout", "admin:jsi18n"):
+            continue
+        response = client.get(url)
+        checked += 1
+        assert response.status_code in (302, 403, 404), (
+            f"{name} as {person}: {response.status_code}"
+        )
+        if response.status_code == 302:
+            assert "/admin/login/" in response.url
+    incident = world["incident"]
+    for url in (
+        reverse("admin:incidents_incident_change", args=[incident.pk]),
+        reverse("admin:incidents_incident_history", args=[incident.pk]),
+        reverse("admin:incidents_calllogentry_change", args=[incident.log.first().pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404)
+        assert SENTINEL not in _body(response)
+    assert checked > len(admin.site._registry)
+
+
+def test_support_admin_opens_admin_object_pages(client_for, admin_user, world):
+    incident = world["incident"]
+    page = client_for(admin_user).get(
+        reverse("admin:incidents_incident_change", args=[incident.pk])
+    )
+    assert page.status_code == 200
+    assert SUMMARY in page.content.decode()
+
+
+POSTS = [name for name, r in ROWS.items() if r.method == "POST"] + [
+    "incidents:report",
+    "incidents:hold",
+    "incidents:diagnose",
+    "incidents:resolve",
+    "incidents:consult",
+    "incidents:escalate",
+    "incidents:problem_edit",
+    "incidents:problem_resolve",
+    "incidents:desk_log_call",
+    "incidents:equipment_import",
+    "incidents:consultation_detail",
+    "incidents:problem_new",
+    "password_change",
+]
+
+
+@pytest.mark.parametrize("name", POSTS)
+def test_a_post_without_its_csrf_token_is_refused(name, world, request):
+    row = ROWS[name]
+    person = (
+        "admin_user" if not row.allowed or "admin_user" in row.allowed else sorted(row.allowed)[0]
+    )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(request.getfixturevalue(person))
+    before = _fingerprint()
+    response = client.post(
+        _url(name, row, world), {"text": "hello", "answer": "hello", "note": "x"}
+    )
+    assert response.status_code == 403
+    assert "CSRF" in response.content.decode()
+    assert _fingerprint() == before
