@@ -49,6 +49,7 @@ urlpatterns = [
     path(REF + "knowledge/", desk.link_article, name="link_article"),
     path(REF + "problem/", desk.link_problem, name="link_problem"),
     path(REF + "close/", desk.close, name="close"),
+    path(REF + "read/", desk.mark_read, name="mark_read"),
     # --- technicians (views/technician.py)
     path("technician/", technician.home, name="tech_home"),
     path("technician/visits/", technician.visit_list, name="visit_list"),

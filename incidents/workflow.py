@@ -270,6 +270,11 @@ def _respond(incident: Incident, by, now) -> list[str]:
     return []
 
 
+def _sentence(text: str) -> str:
+    """First letter up, the rest as written (names and references keep their case)."""
+    return text[:1].upper() + text[1:] + "."
+
+
 def _change_status(incident: Incident, to_status: str) -> str:
     from_status = incident.status
     incident.status = to_status
@@ -586,7 +591,7 @@ def incident_update_details(
             incident,
             by,
             EntryKind.DETAILS,
-            "; ".join(described).capitalize() + ".",
+            _sentence("; ".join(described)),
             public=False,
             now=now,
         )

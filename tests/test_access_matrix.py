@@ -119,6 +119,7 @@ ROWS = {
     "incidents:link_article": row("POST", "incident", **DESK_MOVE),
     "incidents:link_problem": row("POST", "incident", **DESK_MOVE),
     "incidents:close": row("POST", "incident", **DESK_MOVE),
+    "incidents:mark_read": row("POST", "incident", **DESK_MOVE),
     "incidents:message_user": row("POST", "incident", **SUPPORT_MOVE),
     "incidents:add_note": row("POST", "incident", **SUPPORT_MOVE),
     # Technicians.
@@ -271,6 +272,7 @@ def _fingerprint():
     return (
         Incident.objects.count(),
         sum(Incident.objects.values_list("version", flat=True)),
+        Incident.objects.filter(owner_unread=True).count(),
         CallLogEntry.objects.count(),
         DiagnosticEntry.objects.count(),
         Consultation.objects.count(),

@@ -14,7 +14,9 @@ def attempt(client, username, password, ip):
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
-def test_lockout_is_by_username_and_address_never_address_alone(client, reporter, other_reporter, settings):
+def test_lockout_is_by_username_and_address_never_address_alone(
+    client, reporter, other_reporter, settings
+):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         attempt(client, "reporter", "wrong-password", "10.0.0.1")
 
@@ -68,7 +70,10 @@ def _admin_urls():
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
         yield f"admin:{info[0]}_{info[1]}_changelist"
-        if model_admin.has_add_permission.__func__ is type(model_admin).__mro__[-2].has_add_permission:
+        if (
+            model_admin.has_add_permission.__func__
+            is type(model_admin).__mro__[-2].has_add_permission
+        ):
             yield f"admin:{info[0]}_{info[1]}_add"
 
 
@@ -84,13 +89,19 @@ def test_every_admin_page_loads_for_the_support_admin(client_for, admin_user, in
 
 @pytest.mark.parametrize("person", ["reporter", "desk", "technician"])
 def test_the_admin_site_is_refused_to_everyone_else(request, client_for, person):
-    response = client_for(request.getfixturevalue(person)).get(reverse("admin:incidents_incident_changelist"))
+    response = client_for(request.getfixturevalue(person)).get(
+        reverse("admin:incidents_incident_changelist")
+    )
     assert response.status_code == 302
     assert "/admin/login/" in response.url
 
 
-def test_the_incident_admin_change_page_shows_its_sheet_and_call_log(client_for, admin_user, incident):
-    page = client_for(admin_user).get(reverse("admin:incidents_incident_change", args=[incident.pk]))
+def test_the_incident_admin_change_page_shows_its_sheet_and_call_log(
+    client_for, admin_user, incident
+):
+    page = client_for(admin_user).get(
+        reverse("admin:incidents_incident_change", args=[incident.pk])
+    )
     body = page.content.decode()
     assert "The power light was on but a blank page came out." in body
     assert "Incident sheet filed" in body

@@ -207,6 +207,15 @@ class Incident(models.Model):
             models.Index(fields=["equipment", "-created_at"], name="incident_equipment_created"),
             models.Index(fields=["visit_date", "site"], name="incident_visit"),
             models.Index(fields=["priority", "-created_at"], name="incident_priority_created"),
+            # Open calls by age (the queue's default view, the dashboard's oldest calls) and
+            # the service report's periods by resolution and closure: see bench/README.md.
+            models.Index(
+                fields=["created_at"],
+                condition=~models.Q(status="closed"),
+                name="incident_open_created",
+            ),
+            models.Index(fields=["resolved_at"], name="incident_resolved_at"),
+            models.Index(fields=["closed_at"], name="incident_closed_at"),
         ]
 
     def __str__(self) -> str:

@@ -1,79 +1,1031 @@
-"""Work in progress: replaced by the real views of this module."""
+"""The service desk: the call log (queue), triage of new sheets, ownership,
+technician requests, communication, closure, filing and bulk actions.
 
-from django.http import Http404
+Every page is for the desk (`desk_required`, a 403 for anyone else) except the
+staff incident page, whose context is built here for all support staff, and the
+printable sheet, which support staff may print (anyone else: 404). Each action
+reads top to bottom: access → form → workflow move → redirect; a form that does
+not validate shows the incident page again with the message next to the field.
+"""
+
+import csv
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timesince import timesince, timeuntil
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import roles
+from incidents import selectors, workflow
+from incidents.filters import (
+    AT_RISK,
+    BREACHED,
+    OPEN,
+    SORTS,
+    STAFF_STATUS_LABELS,
+    QueueFilter,
+    queue_queryset,
+    target_conditions,
+)
+from incidents.forms_desk import (
+    THIN_ANSWER,
+    AcceptForm,
+    BulkForm,
+    CloseForm,
+    DetailsForm,
+    HandOverForm,
+    KnowledgeSearchForm,
+    LinkArticleForm,
+    LogCallForm,
+    MessageForm,
+    NoteForm,
+    ProblemForm,
+    ReturnForm,
+    TechnicianForm,
+    VersionedForm,
+    place_initial,
+)
+from incidents.models import (
+    DEFAULT_TARGETS,
+    ClosureCode,
+    DiagnosticEntry,
+    Impact,
+    Incident,
+    Priority,
+    PriorityTarget,
+    Status,
+    TriedToRepeat,
+    Urgency,
+    parse_reference,
+    priority_for,
+)
+
+from .access import back_to, desk_required, run_move, support_required
+
+PAGE_SIZE = 50
+DEFAULT_QUEUE = "state=open"
+OPEN_STATUSES = [s for s in Status.values if s != Status.CLOSED]
+
+# ================================================================= the call log (queue)
 
 
-def print_sheet(request, *args, **kwargs):
-    raise Http404
+def _queue_params(request) -> QueryDict:
+    """The filters in the address (blank states dropped); with none at all, the open calls."""
+    if not request.GET:
+        return QueryDict(DEFAULT_QUEUE)
+    params = request.GET.copy()
+    params.setlist("state", [value for value in params.getlist("state") if value])
+    return params
 
 
-def py(request, *args, **kwargs):
-    raise Http404
+def _queue_filter(request, params: QueryDict, *, latest: bool = True) -> QueueFilter:
+    """The queue's filter set; `latest=False` leaves out each row's latest entry."""
+    now = timezone.now()
+    queryset = queue_queryset(now, latest=latest)
+    return QueueFilter(params, queryset=queryset, request=request, now=now)
 
 
-def queue(request, *args, **kwargs):
-    raise Http404
+def _state_counts(filterset: QueueFilter) -> dict:
+    """Open calls per state under the other filters, with how many are at risk or breached.
+
+    Closed calls are not counted: their number grows without end and the desk's
+    work is the open ones (the Closed tab lists them).
+    """
+    breached, at_risk = target_conditions(filterset.now)
+    rows = (
+        filterset.queryset_without("state", "sort")
+        .filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .values("status")
+        .annotate(
+            n=Count("id"),
+            breached=Count("id", filter=breached),
+            at_risk=Count("id", filter=at_risk),
+        )
+    )
+    by_state = {row["status"]: row for row in rows}
+    states = [
+        {"value": value, "label": label, "n": by_state.get(value, {}).get("n", 0)}
+        for value, label in STAFF_STATUS_LABELS.items()
+        if value != Status.CLOSED
+    ]
+    return {
+        "states": states,
+        "open": sum(s["n"] for s in states),
+        "breached": sum(row["breached"] for row in by_state.values()),
+        "at_risk": sum(row["at_risk"] for row in by_state.values()),
+    }
 
 
-def export_csv(request, *args, **kwargs):
-    raise Http404
+def _sort_links(params: QueryDict) -> dict[str, str]:
+    """For each sortable column, the sort its header asks for next (a second click reverses)."""
+    current = params.get("sort", "")
+    return {column: f"-{column}" if current == column else column for column in SORTS}
 
 
-def bulk(request, *args, **kwargs):
-    raise Http404
+@require_GET
+@desk_required
+def queue(request):
+    """Every incident with its latest call-log entry, filtered by the address.
+
+    An htmx request from the filter form gets only the table; bad filter values
+    answer 400 with the form's messages and no rows (an htmx request gets them
+    with 200, so the table shows the messages).
+    """
+    params = _queue_params(request)
+    filterset = _queue_filter(request, params)
+    valid = filterset.is_valid()
+    rows = filterset.qs if valid else Incident.objects.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for incident in page.object_list:
+        incident.age = timesince(incident.created_at, filterset.now, depth=1)
+    partial = bool(request.htmx) and request.htmx.target == "queue-table"
+    context = {
+        "filter": filterset,
+        "params": params,
+        "page": page,
+        "valid": valid,
+        "counts": _state_counts(filterset) if valid else {},
+        "current_states": params.getlist("state"),
+        "sort": params.get("sort", ""),
+        "sort_links": _sort_links(params),
+        "bulk_form": BulkForm(prefix="bulk"),
+        "next": request.get_full_path(),
+        "now": filterset.now,
+        "BREACHED": BREACHED,
+        "AT_RISK": AT_RISK,
+        "OPEN": OPEN,
+    }
+    template = "incidents/desk/queue.html" + ("#queue-table" if partial else "")
+    response = render(request, template, context, status=200 if valid or partial else 400)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
 
 
-def print_selection(request, *args, **kwargs):
-    raise Http404
+class _Echo:
+    def write(self, value):
+        return value
 
 
-def log_call(request, *args, **kwargs):
-    raise Http404
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def return_to_user(request, *args, **kwargs):
-    raise Http404
+def csv_safe(value) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def accept(request, *args, **kwargs):
-    raise Http404
+def _when(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def update_details(request, *args, **kwargs):
-    raise Http404
+EXPORT_COLUMNS = [
+    "Reference",
+    "Reported",
+    "Summary",
+    "Reporter",
+    "Site",
+    "Room",
+    "Equipment",
+    "Category",
+    "Priority",
+    "State",
+    "Owner",
+    "Technician",
+    "Response due",
+    "Resolution due",
+    "Target",
+    "Resolved",
+    "Closed",
+    "Closure code",
+    "Resolution",
+]
 
 
-def take_ownership(request, *args, **kwargs):
-    raise Http404
+def _export_row(incident: Incident) -> list[str]:
+    target = {BREACHED: "breached", AT_RISK: "at risk"}.get(incident.target_state, "")
+    row = [
+        incident.reference,
+        _when(incident.created_at),
+        incident.summary,
+        incident.reporter.display_name,
+        incident.site.name,
+        incident.room.name if incident.room_id else "",
+        str(incident.equipment) if incident.equipment_id else incident.equipment_description,
+        incident.category.name if incident.category_id else "",
+        incident.get_priority_display(),
+        STAFF_STATUS_LABELS[incident.status],
+        incident.owner.display_name if incident.owner_id else "",
+        incident.assignee.display_name if incident.assignee_id else "",
+        _when(incident.response_due_at),
+        _when(incident.resolution_due_at),
+        target,
+        _when(incident.resolved_at),
+        _when(incident.closed_at),
+        incident.get_closure_code_display() if incident.closure_code else "",
+        incident.resolution,
+    ]
+    return [csv_safe(cell) for cell in row]
 
 
-def hand_over(request, *args, **kwargs):
-    raise Http404
+@require_GET
+@desk_required
+def export_csv(request):
+    """Exactly the filtered list (all its pages), as CSV. Internal notes stay out."""
+    params = _queue_params(request)
+    filterset = _queue_filter(request, params, latest=False)
+    if not filterset.is_valid():
+        problems = "; ".join(
+            f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items()
+        )
+        return HttpResponseBadRequest(
+            f"The filters were not understood: {problems}", content_type="text/plain"
+        )
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # spreadsheets then read the file as UTF-8
+        yield writer.writerow(EXPORT_COLUMNS)
+        for incident in filterset.qs.iterator(chunk_size=1000):
+            yield writer.writerow(_export_row(incident))
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="call-log-{stamp}.csv"'
+    return response
 
 
-def request_technician(request, *args, **kwargs):
-    raise Http404
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
 
 
-def message_user(request, *args, **kwargs):
-    raise Http404
+def _bulk_move(form: BulkForm, by):
+    """The workflow call for one ticked incident."""
+    data = form.cleaned_data
+    action = data["action"]
+    if action == BulkForm.TAKE:
+        return lambda incident: workflow.incident_take_ownership(incident=incident, by=by)
+    if action == BulkForm.ASSIGN:
+        return lambda incident: workflow.incident_request_technician(
+            incident=incident, by=by, technician=data["technician"]
+        )
+    if action == BulkForm.PRIORITY:
+        return lambda incident: workflow.incident_set_priority(
+            incident=incident, by=by, priority=data["priority"]
+        )
+    original = data["duplicate_of"]
+
+    def close_as_duplicate(incident):
+        if incident.pk == original.pk:
+            raise workflow.InvalidMove("it is the incident the others duplicate.")
+        return workflow.incident_close(
+            incident=incident, by=by, code=ClosureCode.DUPLICATE, duplicate_of=original
+        )
+
+    return close_as_duplicate
 
 
-def add_note(request, *args, **kwargs):
-    raise Http404
+@require_POST
+@desk_required
+def bulk(request):
+    """One action on the ticked incidents: each through its own move and call-log entry.
+
+    Says how many succeeded, and which failed and why.
+    """
+    back = _safe_next(request, reverse("incidents:desk_queue"))
+    form = BulkForm(request.POST, prefix="bulk")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    ids = form.cleaned_data["ids"]
+    action = form.cleaned_data["action"]
+    if action == BulkForm.PRINT:
+        return redirect(reverse("incidents:print_selection") + "?ids=" + ",".join(map(str, ids)))
+    move = _bulk_move(form, request.user)
+    found = {incident.pk: incident for incident in Incident.objects.filter(pk__in=ids)}
+    done, failed = [], []
+    for pk in ids:
+        incident = found.get(pk)
+        if incident is None:
+            failed.append((Incident(pk=pk).reference, "there is no such incident."))
+            continue
+        try:
+            move(incident)
+        except workflow.WorkflowError as error:
+            failed.append((incident.reference, str(error)))
+        else:
+            done.append(incident.reference)
+    label = dict(BulkForm.ACTIONS)[action].lower()
+    if done:
+        messages.success(
+            request, f"{label.capitalize()}: {len(done)} of {len(ids)} done ({', '.join(done)})."
+        )
+    for reference, reason in failed:
+        messages.error(request, f"{reference} not done: {reason}")
+    return redirect(back)
 
 
-def link_article(request, *args, **kwargs):
-    raise Http404
+# ================================================================= the staff incident page
 
 
-def link_problem(request, *args, **kwargs):
-    raise Http404
+@dataclass
+class TargetClock:
+    """One target (response or resolution) as the desk reads it."""
+
+    name: str
+    due: datetime | None
+    done_at: datetime | None
+    state: str  # met, missed, on_track, at_risk, breached, paused, none
+    text: str
 
 
-def close(request, *args, **kwargs):
-    raise Http404
+def target_clocks(incident: Incident, now=None) -> list[TargetClock]:
+    """Response and resolution targets with the time left; the clock waits while paused."""
+    now = now or timezone.now()
+    clock = incident.paused_since or now
+    targets = [
+        ("Response", incident.response_due_at, incident.responded_at),
+        ("Resolution", incident.resolution_due_at, incident.resolved_at),
+    ]
+    result = []
+    for name, due, done_at in targets:
+        if due is None:
+            result.append(TargetClock(name, None, done_at, "none", "no target"))
+        elif done_at is not None:
+            met = done_at <= due
+            text = "met" if met else f"missed by {timesince(due, done_at)}"
+            result.append(TargetClock(name, due, done_at, "met" if met else "missed", text))
+        elif incident.status == Status.CLOSED:
+            result.append(TargetClock(name, due, None, "none", "closed"))
+        elif clock > due:
+            text = f"breached {timesince(due, clock)} ago"
+            if incident.paused_since:
+                text += " (clock paused)"
+            result.append(TargetClock(name, due, None, "breached", text))
+        else:
+            left = due - clock
+            span = due - incident.created_at
+            state = "at_risk" if left * 4 <= span else "on_track"
+            text = f"{timeuntil(due, clock)} left"
+            if incident.paused_since:
+                state = "paused"
+                text += f", clock paused since {timezone.localtime(incident.paused_since):%H:%M %a %d %b}"
+            result.append(TargetClock(name, due, None, state, text))
+    return result
 
 
-def staff_detail_context(request, incident):
-    return {'incident': incident}
+SHEET_QUESTIONS = {
+    "tried_to_repeat": "Could you try to make it happen again, and tell us whether it did?",
+    "expected": "What did you expect to happen?",
+    "happened": "What exactly happened (any message on the screen, lights, sounds)?",
+    "checked": "What did you check (cables, power, paper, another computer)?",
+    "last_worked": "When did it last work, to your knowledge?",
+    "availability": "When are you available to talk it through?",
+}
+
+
+def sheet_flags(sheet) -> dict[str, str]:
+    """The answers missing or too thin to act on, by field, with why."""
+    if sheet is None:
+        return {}
+    flags = {}
+    for field in ("expected", "happened"):
+        value = getattr(sheet, field).strip()
+        if not value:
+            flags[field] = "Missing."
+        elif len(value) < THIN_ANSWER:
+            flags[field] = "Too thin to act on."
+    if not sheet.checked.strip():
+        flags["checked"] = "Nothing checked."
+    if sheet.tried_to_repeat == TriedToRepeat.NOT_TRIED:
+        flags["tried_to_repeat"] = "Not tried to repeat it."
+    if not sheet.last_worked.strip():
+        flags["last_worked"] = "Not said when it last worked."
+    if sheet.available_to_discuss and not sheet.availability.strip():
+        flags["availability"] = "Available to talk, but not said when."
+    return flags
+
+
+SHEET_ROWS = [
+    "tried_to_repeat",
+    "expected",
+    "happened",
+    "checked",
+    "last_worked",
+    "had_before",
+    "had_before_details",
+    "further_info",
+    "available_to_discuss",
+    "availability",
+    "answered_by",
+]
+
+
+def sheet_rows(sheet, flags: dict[str, str]) -> list[dict]:
+    rows = []
+    for name in SHEET_ROWS:
+        field = sheet._meta.get_field(name)
+        value = getattr(sheet, name)
+        if field.choices:
+            value = getattr(sheet, f"get_{name}_display")()
+        elif isinstance(value, bool):
+            value = "Yes" if value else "No"
+        if name in ("had_before_details", "answered_by") and not value:
+            continue
+        rows.append(
+            {"name": name, "label": field.verbose_name, "value": value, "flag": flags.get(name, "")}
+        )
+    return rows
+
+
+def _sheet_of(incident: Incident):
+    try:
+        return incident.sheet
+    except ObjectDoesNotExist:
+        return None
+
+
+def priority_matrix() -> list[dict]:
+    """Impact × urgency → priority with its targets, for the accept form."""
+    targets = {
+        t.priority: (t.response_minutes, t.resolution_minutes) for t in PriorityTarget.objects.all()
+    }
+    rows = []
+    for impact in Impact:
+        cells = []
+        for urgency in Urgency:
+            priority = priority_for(impact, urgency)
+            response, resolution = targets.get(priority, DEFAULT_TARGETS[priority])
+            cells.append(
+                {
+                    "priority": priority,
+                    "response": _minutes(response),
+                    "resolution": _minutes(resolution),
+                }
+            )
+        rows.append({"impact": impact.label, "cells": cells})
+    return rows
+
+
+def _minutes(minutes: int) -> str:
+    if minutes % (24 * 60) == 0:
+        days = minutes // (24 * 60)
+        return f"{days} day{'s' if days != 1 else ''}"
+    if minutes % 60 == 0:
+        return f"{minutes // 60} h"
+    return f"{minutes} min"
+
+
+def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
+    version = {"version": incident.version}
+    question = "\n".join(SHEET_QUESTIONS[name] for name in SHEET_QUESTIONS if name in flags)
+    close_initial = {**version, "resolution": incident.resolution}
+    if incident.working_again_at:
+        close_initial["code"] = ClosureCode.RESOLVED_ITSELF
+    elif incident.resolution_kind == "workaround":
+        close_initial["code"] = ClosureCode.WORKAROUND
+    return {
+        "question": ReturnForm(prefix="question", initial={**version, "question": question}),
+        "accept": AcceptForm(prefix="accept", initial=place_initial(incident)),
+        "details": DetailsForm(prefix="details", initial=place_initial(incident)),
+        "ownership": VersionedForm(prefix="ownership", initial=version),
+        "hand_over": HandOverForm(prefix="hand_over", initial=version),
+        "technician": TechnicianForm(
+            prefix="technician",
+            initial={
+                **version,
+                "technician": incident.assignee_id,
+                "visit_date": incident.visit_date,
+            },
+        ),
+        "message": MessageForm(prefix="message"),
+        "note": NoteForm(prefix="note"),
+        "close": CloseForm(prefix="close", initial=close_initial, incident=incident),
+        "problem": ProblemForm(prefix="problem", initial={"title": incident.summary}),
+    }
+
+
+def _technician_panel(request, incident: Incident) -> dict:
+    """The technicians' part of the page, built by their views."""
+    from . import technician
+
+    build = getattr(technician, "technician_panel_context", None)
+    return build(request, incident) if build else {}
+
+
+def staff_detail_context(request, incident: Incident, *, invalid: dict | None = None) -> dict:
+    """Everything the staff incident page shows, for the desk and technicians alike.
+
+    `invalid` carries a form that did not validate, to show with its messages.
+    The owner's unread technician updates are marked read by a POST the page
+    sends when it opens (a GET never writes).
+    """
+    user = request.user
+    unread_for_me = incident.owner_unread and incident.owner_id == user.pk
+    can = workflow.allowed_moves(user, incident)
+    sheet = _sheet_of(incident)
+    flags = sheet_flags(sheet)
+    forms = _action_forms(incident, sheet, flags)
+    forms.update(invalid or {})
+    kb_form = KnowledgeSearchForm(request.GET or None)
+    kb_query = kb_form.cleaned_data["kb"].strip() if kb_form.is_valid() else ""
+    if kb_query:
+        suggestions = selectors.matching_articles(text=kb_query, limit=10)
+    else:
+        words = incident.summary + " " + (sheet.happened if sheet else "")
+        kind = incident.equipment.kind if incident.equipment_id else ""
+        suggestions = selectors.matching_articles(text=words, equipment_kind=kind)
+    linked = list(incident.knowledge_articles.all())
+    linked_ids = {article.pk for article in linked}
+    history = []
+    if incident.equipment_id:
+        history = list(
+            selectors.recent_incidents_for_equipment(
+                incident.equipment, exclude_pk=incident.pk
+            ).select_related("reporter")[:5]
+        )
+    is_desk = roles.is_desk(user)
+    matrix = priority_matrix() if is_desk and (can["accept"] or can["update_details"]) else []
+    labels = {
+        str(cell["priority"]): f"{Priority(cell['priority']).label} · respond within "
+        f"{cell['response']}, resolve within {cell['resolution']}"
+        for row in matrix
+        for cell in row["cells"]
+    }
+    context = {
+        "incident": incident,
+        "unread_for_me": unread_for_me,
+        "status_label": STAFF_STATUS_LABELS[incident.status],
+        "sheet": sheet,
+        "sheet_rows": sheet_rows(sheet, flags) if sheet else [],
+        "sheet_flags": flags,
+        "targets": target_clocks(incident),
+        "log": selectors.call_log_for(user, incident),
+        "attachments": list(incident.attachments.all()),
+        "can": can,
+        "is_desk": is_desk,
+        "forms": forms,
+        "kb_form": kb_form,
+        "kb_query": kb_query,
+        "linked_articles": linked,
+        "suggested_articles": [a for a in suggestions if a.pk not in linked_ids],
+        "equipment_history": history,
+        "priority_matrix": matrix,
+        "priority_labels": json.dumps(labels),
+        "can_close_resolved_itself": can["close"] and incident.working_again_at is not None,
+        "can_hand_over": can["hand_over"],
+    }
+    context.update(_technician_panel(request, incident))
+    if "tech" not in context:
+        context["diagnostics"] = list(incident.diagnostics.select_related("author"))
+        context["consultations"] = list(incident.consultations.select_related("group", "contact"))
+    else:
+        context["diagnostics"] = context["tech"].get("diagnostics", [])
+        context["consultations"] = context["tech"].get("consultations", [])
+    return context
+
+
+def _invalid(request, incident: Incident, name: str, form):
+    """The incident page again, the form open with what was typed and why it failed."""
+    context = staff_detail_context(request, incident, invalid={name: form})
+    context["open_form"] = name
+    return render(request, "incidents/staff/detail.html", context, status=400)
+
+
+def _incident(request, ref: str) -> Incident:
+    """The incident by reference, or 404 (the decorators have checked the role)."""
+    return selectors.get_incident_for(request.user, ref)
+
+
+# ================================================================= triage
+
+
+@require_POST
+@desk_required
+def return_to_user(request, ref):
+    """The sheet is incomplete: ask the user (the clock waits for the answer)."""
+    incident = _incident(request, ref)
+    form = ReturnForm(request.POST, prefix="question")
+    if not form.is_valid():
+        return _invalid(request, incident, "question", form)
+    data = form.cleaned_data
+    run_move(
+        request,
+        incident,
+        lambda: workflow.incident_return_to_user(
+            incident=incident,
+            by=request.user,
+            question=data["question"].strip(),
+            version=data["version"],
+        ),
+        f"Sent back to {incident.reporter.display_name} with your question.",
+    )
+    return back_to(incident)
+
+
+@require_POST
+@desk_required
+def accept(request, ref):
+    """Accept the sheet and log it: category, impact × urgency → priority and targets."""
+    incident = _incident(request, ref)
+    form = AcceptForm(request.POST, prefix="accept")
+    if not form.is_valid():
+        return _invalid(request, incident, "accept", form)
+    data = form.cleaned_data
+    run_move(
+        request,
+        incident,
+        lambda: workflow.incident_accept(
+            incident=incident,
+            by=request.user,
+            category=data["category"],
+            impact=data["impact"],
+            urgency=data["urgency"],
+            site=data["site"],
+            room=data["room"],
+            equipment=data["equipment"],
+            channel=data["channel"],
+            version=data["version"],
+        ),
+        f"{incident.reference} is logged.",
+    )
+    return back_to(incident)
+
+
+@require_POST
+@desk_required
+def update_details(request, ref):
+    incident = _incident(request, ref)
+    form = DetailsForm(request.POST, prefix="details")
+    if not form.is_valid():
+        return _invalid(request, incident, "details", form)
+    data = form.cleaned_data
+    changes = {
+        name: data[name]
+        for name in (
+            "summary",
+            "category",
+            "impact",
+            "urgency",
+            "site",
+            "room",
+            "equipment",
+            "channel",
+        )
+    }
+    run_move(
+        request,
+        incident,
+        lambda: workflow.incident_update_details(
+            incident=incident, by=request.user, version=data["version"], **changes
+        ),
+        "Details saved.",
+    )
+    return back_to(incident)
+
+
+@require_POST
+@desk_required
+def link_article(request, ref):
+    """Link a knowledge article found for this incident; say if its fix was applied."""
+    incident = _incident(request, ref)
+    form = LinkArticleForm(request.POST, prefix="knowledge")
+    if not form.is_valid():
+        messages.error(request, "That article is not in the knowledge base.")
+        return back_to(incident)
+    data = form.cleaned_data
+    run_move(
+        request,
+        incident,
+        lambda: workflow.incident_link_article(
+            incident=incident,
+            by=request.user,
+            article=data["article"],
+            fix_applied=data["fix_applied"],
+        ),
+        "Known fix applied and recorded." if data["fix_applied"] else "Article linked.",
+    )
+    return back_to(incident)
+
+
+# ================================================================= ownership and technicians
+
+
+@require_POST
+@desk_required
+def take_ownership(request, ref):
+    incident = _incident(request, ref)
+    form = VersionedForm(request.POST, prefix="ownership")
+    if not form.is_valid():
+        return _invalid(request, incident, "ownership", form)
+    run_move(
+        request,
+        incident,
+        lambda: workflow.incident_take_ownership(
+            incident=incident, by=request.user, version=form.cleaned_data["version"]
+        ),
+        f"{incident.reference} is yours.",
+    )
+    return back_to(incident)
+
+
+@require_POST
+@desk_required
+def hand_over(request, ref):
+    incident = _incident(request, ref)
+    form = HandOverForm(request.POST, prefix="hand_over")
+    if not form.is_valid():
+        return _invalid(request, incident, "hand_over", form)
+    data = form.cleaned_data
+    run_move(
+        request,
+        incident,
+        lambda: workflow.incident_hand_over(
+            incident=incident, by=request.user, to=data["to"], version=data["version"]
+        ),
+        f"Handed over to {data['to'].display_name}.",
+    )
+    return back_to(incident)
+
+
+@require_POST
+@desk_required
+def request_technician(request, ref):
+    """Pass the call to a technician or the pool, with a note and a visit date."""
+    incident = _incident(request, ref)
+    form = TechnicianForm(request.POST, prefix="technician")
+    if not form.is_valid():
+        return _invalid(request, incident, "technician", form)
+    data = form.cleaned_data
+    who = data["technician"].display_name if data["technician"] else "the technician pool"
+    run_move(
+        request,
+        incident,
+        lambda: workflow.incident_request_technician(
+            incident=incident,
+            by=request.user,
+            technician=data["technician"],
+            note=data["note"].strip(),
+            visit_date=data["visit_date"],
+            version=data["version"],
+        ),
+        f"Passed to {who}.",
+    )
+    return back_to(incident)
+
+
+# ================================================================= communication
+
+
+@require_POST
+@support_required
+def message_user(request, ref):
+    """A message to the user: in the public call log and in their inbox."""
+    incident = _incident(request, ref)
+    form = MessageForm(request.POST, prefix="message")
+    if not form.is_valid():
+        return _invalid(request, incident, "message", form)
+    run_move(
+        request,
+        incident,
+        lambda: workflow.incident_message_user(
+            incident=incident, by=request.user, text=form.cleaned_data["text"].strip()
+        ),
+        f"Message sent to {incident.reporter.display_name}.",
+    )
+    return back_to(incident)
+
+
+@require_POST
+@support_required
+def add_note(request, ref):
+    """An internal note: support staff only, never shown to the user."""
+    incident = _incident(request, ref)
+    form = NoteForm(request.POST, prefix="note")
+    if not form.is_valid():
+        return _invalid(request, incident, "note", form)
+    run_move(
+        request,
+        incident,
+        lambda: workflow.incident_add_note(
+            incident=incident, by=request.user, text=form.cleaned_data["text"].strip()
+        ),
+        "Note added.",
+    )
+    return back_to(incident)
+
+
+# ================================================================= closure and problems
+
+
+@require_POST
+@desk_required
+def close(request, ref):
+    """Close with a closure code; the user is told the resolution."""
+    incident = _incident(request, ref)
+    form = CloseForm(request.POST, prefix="close", incident=incident)
+    if not form.is_valid():
+        return _invalid(request, incident, "close", form)
+    data = form.cleaned_data
+    run_move(
+        request,
+        incident,
+        lambda: workflow.incident_close(
+            incident=incident,
+            by=request.user,
+            code=data["code"],
+            resolution=data["resolution"],
+            duplicate_of=data["duplicate_of"],
+            version=data["version"],
+        ),
+        f"{incident.reference} is closed: {incident.reporter.display_name} has been told.",
+    )
+    return back_to(incident)
+
+
+def _open_problem_and_link(incident: Incident, by, title: str, description: str):
+    with transaction.atomic():
+        problem = workflow.problem_open(
+            by=by,
+            title=title,
+            description=description or incident.summary,
+            proactive=False,
+            category=incident.category,
+            equipment=incident.equipment,
+        )
+        workflow.incident_link_problem(incident=incident, by=by, problem=problem)
+    return problem
+
+
+@require_POST
+@desk_required
+def link_problem(request, ref):
+    """Follow the incident into problem management: an existing problem or a new one."""
+    incident = _incident(request, ref)
+    form = ProblemForm(request.POST, prefix="problem")
+    if not form.is_valid():
+        return _invalid(request, incident, "problem", form)
+    data = form.cleaned_data
+    if data["problem"] is not None:
+        problem = data["problem"]
+        run_move(
+            request,
+            incident,
+            lambda: workflow.incident_link_problem(
+                incident=incident, by=request.user, problem=problem
+            ),
+            f"Linked to {problem.reference}.",
+        )
+    else:
+        problem = run_move(
+            request,
+            incident,
+            lambda: _open_problem_and_link(
+                incident, request.user, data["title"].strip(), data["description"].strip()
+            ),
+        )
+        if problem is not None:
+            messages.success(request, f"{problem.reference} opened and linked.")
+    return back_to(incident)
+
+
+# ================================================================= a call for a user
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+def log_call(request):
+    """File a sheet for someone who phoned, e-mailed or came to the desk."""
+    form = LogCallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        incident, created = workflow.incident_file(
+            by=request.user,
+            reporter=data["reporter"],
+            summary=data["summary"].strip(),
+            site=data["site"],
+            room=data["room"],
+            equipment=data["equipment"],
+            equipment_description=data["equipment_description"].strip(),
+            sheet=form.sheet(),
+            channel=data["channel"],
+            submission_token=data["submission_token"],
+        )
+        if created:
+            messages.success(
+                request,
+                f"{incident.reference} logged for {incident.reporter.display_name}: "
+                "it is in their list of incidents.",
+            )
+        return back_to(incident)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "incidents/desk/log_call.html", {"form": form}, status=status)
+
+
+# ================================================================= filing: printable sheets
+
+
+def _printable(queryset):
+    diagnostics = DiagnosticEntry.objects.select_related("author").order_by("performed_at", "id")
+    return queryset.select_related(
+        "reporter",
+        "entered_by",
+        "site",
+        "room",
+        "equipment",
+        "category",
+        "owner",
+        "assignee",
+        "received_by",
+        "resolved_by",
+        "closed_by",
+        "duplicate_of",
+        "problem",
+        "sheet",
+    ).prefetch_related(
+        Prefetch("diagnostics", queryset=diagnostics),
+        "consultations__group",
+        "knowledge_articles",
+    )
+
+
+@require_GET
+@login_required
+def print_sheet(request, ref):
+    """The paper record: the incident sheet and its diagnostics sheet on one page."""
+    if not roles.is_support_staff(request.user):
+        raise Http404("No such incident.")
+    pk = parse_reference("INC", ref)
+    incident = _printable(Incident.objects.filter(pk=pk)).first() if pk else None
+    if incident is None:
+        raise Http404("No such incident.")
+    return render(request, "incidents/desk/print.html", {"sheets": [_print_item(incident)]})
+
+
+@require_GET
+@desk_required
+def print_selection(request):
+    """Several incidents' sheets, each on its own page (`?ids=1,2,3` or INC references)."""
+    wanted = []
+    for value in request.GET.getlist("ids"):
+        for part in value.split(","):
+            pk = parse_reference("INC", part)
+            if pk is not None and pk not in wanted:
+                wanted.append(pk)
+    wanted = wanted[:200]
+    found = {i.pk: i for i in _printable(Incident.objects.filter(pk__in=wanted))}
+    sheets = [_print_item(found[pk]) for pk in wanted if pk in found]
+    if not sheets:
+        raise Http404("Nothing to print.")
+    return render(request, "incidents/desk/print.html", {"sheets": sheets})
+
+
+def _print_item(incident: Incident) -> dict:
+    sheet = _sheet_of(incident)
+    diagnostics = list(incident.diagnostics.all())
+    return {
+        "incident": incident,
+        "sheet_rows": sheet_rows(sheet, {}) if sheet else [],
+        "diagnostics": diagnostics,
+        "minutes_total": sum(d.minutes_spent for d in diagnostics),
+        "consultations": list(incident.consultations.all()),
+        "articles": list(incident.knowledge_articles.all()),
+    }
+
+
+@require_POST
+@desk_required
+def mark_read(request, ref):
+    """The owner has seen the technicians' latest updates (sent when the page opens)."""
+    incident = _incident(request, ref)
+    workflow.incident_mark_read(incident=incident, by=request.user)
+    if request.htmx:
+        return HttpResponse(status=204)
+    return back_to(incident)

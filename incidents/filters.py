@@ -1,0 +1,399 @@
+"""The service desk's call log: the queue of incidents, its filters, search and sorting.
+
+Everything the queue page, its htmx table and its CSV export show comes from
+`QueueFilter(request.GET, queryset=queue_queryset(), request=request)`, so the
+export is exactly the list on screen. Only declared filters read the query
+string; a value a filter cannot read makes the form invalid (the view answers
+400 with an empty list), never a server error.
+"""
+
+from datetime import datetime, time
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db import connections
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
+
+from accounts.roles import Role
+
+from .models import (
+    ACTIVE_STATUSES,
+    CallLogEntry,
+    Category,
+    Equipment,
+    Incident,
+    IncidentSheet,
+    Priority,
+    Room,
+    Site,
+    Status,
+    parse_reference,
+)
+
+# PostgreSQL full-text search: the documents below are indexed by GIN indexes of
+# the very same expressions (migration 0002), so a search reads the indexes.
+SEARCH_CONFIG = "english"
+SHEET_SEARCH_FIELDS = ("expected", "happened", "checked", "further_info")
+
+OPEN, ALL = "open", "all"
+OPEN_STATES = [s for s in Status.values if s != Status.CLOSED]
+# The states as the desk says them (the model's labels speak to the user).
+STAFF_STATUS_LABELS = {**dict(Status.choices), Status.AWAITING_USER: "Waiting for the user"}
+STATE_CHOICES = [(OPEN, "All open"), *STAFF_STATUS_LABELS.items(), (ALL, "All")]
+
+BREACHED, AT_RISK, ATTENTION = "breached", "at_risk", "attention"
+TARGET_CHOICES = [
+    (ATTENTION, "Breached or at risk"),
+    (BREACHED, "Breached"),
+    (AT_RISK, "At risk"),
+]
+
+# sort parameter → columns. Always ends on the primary key, so pages never overlap.
+SORTS = {
+    "ref": ("id",),
+    "summary": ("summary",),
+    "reporter": ("reporter__first_name", "reporter__last_name"),
+    "site": ("site__name",),
+    "category": ("category__name",),
+    "priority": ("priority",),
+    "state": ("status",),
+    "owner": ("owner__first_name", "owner__last_name"),
+    "assignee": ("assignee__first_name", "assignee__last_name"),
+    "age": ("-created_at",),  # youngest first: ascending age
+    "due": ("resolution_due_at",),
+    "updated": ("updated_at",),
+}
+SORT_CHOICES = [(key, key) for key in SORTS] + [(f"-{key}", f"-{key}") for key in SORTS]
+DEFAULT_SORT = "age"
+
+
+def _ordering(sort: str) -> list[str]:
+    """`priority` / `-priority` → the columns to order by, ending on the primary key."""
+    columns = SORTS[sort.removeprefix("-")]
+    if sort.startswith("-"):
+        columns = tuple(c[1:] if c.startswith("-") else f"-{c}" for c in columns)
+    if columns[0].removeprefix("-") == "id":
+        return list(columns)
+    return [*columns, "-id"]
+
+
+# ---------------------------------------------------------------- the target clock
+
+
+def target_conditions(now=None) -> tuple[Q, Q]:
+    """(breached, at risk) as SQL conditions, for incidents still being worked on.
+
+    The clock stands still while the incident is paused (waiting for the user or a
+    third party): its due times move on by the pause when it ends, so a paused
+    call is measured at the moment it was paused. Breached: a response or
+    resolution target passed. At risk: in the last quarter of the resolution span
+    (report → resolution due).
+    """
+    now = now or timezone.now()
+    clock = Coalesce("paused_since", Value(now, output_field=DateTimeField()))
+    working = Q(status__in=ACTIVE_STATUSES)
+    breached = working & (
+        Q(responded_at__isnull=True, response_due_at__lt=clock) | Q(resolution_due_at__lt=clock)
+    )
+    remaining = ExpressionWrapper(F("resolution_due_at") - clock, output_field=DurationField())
+    span = ExpressionWrapper(F("resolution_due_at") - F("created_at"), output_field=DurationField())
+    four_times_remaining = ExpressionWrapper(
+        remaining + remaining + remaining + remaining, output_field=DurationField()
+    )
+    at_risk = (
+        working
+        & ~breached
+        & Q(resolution_due_at__isnull=False)
+        & Q(LessThanOrEqual(four_times_remaining, span))
+    )
+    return breached, at_risk
+
+
+def queue_queryset(now=None, *, latest: bool = True) -> QuerySet[Incident]:
+    """Every incident, with what a queue row shows joined in one query: the people,
+    the place, the target state and (unless `latest` is false) the latest call-log entry."""
+    breached, at_risk = target_conditions(now)
+    qs = Incident.objects.select_related(
+        "reporter", "site", "room", "category", "equipment", "owner", "assignee"
+    ).annotate(
+        target_state=Case(
+            When(breached, then=Value(BREACHED)),
+            When(at_risk, then=Value(AT_RISK)),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+    if latest:
+        entries = CallLogEntry.objects.filter(incident=OuterRef("pk")).order_by("-at", "-id")
+        qs = qs.annotate(
+            latest_text=Subquery(entries.values("text")[:1]),
+            latest_at=Subquery(entries.values("at")[:1]),
+            latest_public=Subquery(entries.values("is_public")[:1]),
+        )
+    return qs
+
+
+# ---------------------------------------------------------------- search
+
+
+def search_incidents(qs: QuerySet[Incident], text: str) -> QuerySet[Incident]:
+    """Reference (INC-000123 or 123), summary, sheet answers and call-log text.
+
+    PostgreSQL: full-text search (every word, stemmed) through GIN indexes.
+    Elsewhere (SQLite): every word as a case-insensitive match somewhere. Any
+    input is safe: it only ever reaches the database as a bound parameter.
+    """
+    text = text.strip()
+    if not text:
+        return qs
+    pk = parse_reference("INC", text)
+    if connections[qs.db].vendor == "postgresql":
+        return qs.filter(pk__in=_full_text_matches(text, pk))
+    matches = _word_match(text)
+    if pk is not None:
+        matches |= Q(pk=pk)
+    return qs.filter(matches)
+
+
+def _full_text_matches(text: str, pk: int | None) -> QuerySet:
+    """The ids of the matching incidents: one union of index scans, which the
+    database joins to the incidents rather than testing every incident."""
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    summaries = (
+        Incident.objects.alias(document=SearchVector("summary", config=SEARCH_CONFIG))
+        .filter(document=query)
+        .values("pk")
+    )
+    sheets = (
+        IncidentSheet.objects.alias(
+            document=SearchVector(*SHEET_SEARCH_FIELDS, config=SEARCH_CONFIG)
+        )
+        .filter(document=query)
+        .values("incident_id")
+    )
+    entries = (
+        CallLogEntry.objects.alias(document=SearchVector("text", config=SEARCH_CONFIG))
+        .filter(document=query)
+        .values("incident_id")
+    )
+    sources = [sheets, entries]
+    if pk is not None:
+        sources.append(Incident.objects.filter(pk=pk).values("pk"))
+    return summaries.order_by().union(*(source.order_by() for source in sources))
+
+
+def _word_match(text: str) -> Q:
+    matches = Q()
+    for word in text.split()[:6]:
+        answers = Q()
+        for field in SHEET_SEARCH_FIELDS:
+            answers |= Q(**{f"{field}__icontains": word})
+        matches &= (
+            Q(summary__icontains=word)
+            | Q(pk__in=IncidentSheet.objects.filter(answers).values("incident_id"))
+            | Q(pk__in=CallLogEntry.objects.filter(text__icontains=word).values("incident_id"))
+        )
+    return matches
+
+
+# ---------------------------------------------------------------- the filter set
+
+
+def desk_people():
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=[Role.DESK, Role.ADMIN], is_active=True)
+        .distinct()
+    )
+
+
+def technicians():
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=[Role.TECHNICIAN, Role.ADMIN], is_active=True)
+        .distinct()
+    )
+
+
+class RoomChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.site.name} · {obj.name}"
+
+
+class RoomFilter(django_filters.ModelChoiceFilter):
+    field_class = RoomChoiceField
+
+
+class TickFilter(django_filters.Filter):
+    """A checkbox: ticked applies the method, unticked leaves the list alone."""
+
+    field_class = forms.BooleanField
+
+
+def _start_of(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _end_of(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+class QueueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        max_length=200,
+        help_text="Reference, summary, the sheet's answers or the call log.",
+    )
+    state = django_filters.MultipleChoiceFilter(
+        label="State",
+        choices=STATE_CHOICES,
+        method="filter_state",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    priority = django_filters.ChoiceFilter(choices=Priority.choices, empty_label="Any priority")
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(), empty_label="Any category"
+    )
+    site = django_filters.ModelChoiceFilter(queryset=Site.objects.all(), empty_label="Any site")
+    room = RoomFilter(queryset=Room.objects.select_related("site"), empty_label="Any room")
+    equipment = django_filters.CharFilter(
+        label="Equipment",
+        method="filter_equipment",
+        max_length=120,
+        help_text="Asset tag or name.",
+    )
+    reporter = django_filters.CharFilter(
+        label="Reported by",
+        method="filter_reporter",
+        max_length=120,
+        help_text="Name or username.",
+    )
+    owner = django_filters.ModelChoiceFilter(
+        queryset=desk_people(), label="Owner", empty_label="Any owner"
+    )
+    assignee = django_filters.ModelChoiceFilter(
+        queryset=technicians(), label="Technician", empty_label="Any technician"
+    )
+    created_after = django_filters.DateFilter(
+        label="Reported from",
+        method="filter_created_after",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    created_before = django_filters.DateFilter(
+        label="Reported until",
+        method="filter_created_before",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    mine = TickFilter(label="Mine", method="filter_mine")
+    unowned = TickFilter(label="Nobody owns it", method="filter_unowned")
+    target = django_filters.ChoiceFilter(
+        label="Targets", choices=TARGET_CHOICES, method="filter_target", empty_label="Any"
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort", choices=SORT_CHOICES, method="filter_sort", widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = Incident
+        fields = []
+
+    def __init__(self, *args, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by(*_ordering(DEFAULT_SORT))
+        return queryset
+
+    def queryset_without(self, *names: str, queryset: QuerySet | None = None) -> QuerySet:
+        """The list under every filter but `names` (call after `is_valid()`): for
+        the counts per state, which ignore the chosen state."""
+        qs = Incident.objects.all() if queryset is None else queryset
+        for name, value in self.form.cleaned_data.items():
+            if name not in names:
+                qs = self.filters[name].filter(qs, value)
+        return qs
+
+    # --- the methods
+
+    def filter_search(self, qs, name, value):
+        return search_incidents(qs, value)
+
+    def filter_state(self, qs, name, value):
+        if ALL in value:
+            return qs
+        states = set()
+        for choice in value:
+            states.update(OPEN_STATES if choice == OPEN else [choice])
+        if states == set(OPEN_STATES):
+            # Said as "not closed", the way the open calls' partial index is defined.
+            return qs.exclude(status=Status.CLOSED)
+        return qs.filter(status__in=sorted(states))
+
+    def filter_equipment(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        matching = Equipment.objects.filter(Q(asset_tag__iexact=value) | Q(name__icontains=value))
+        return qs.filter(equipment__in=matching.values("pk"))
+
+    def filter_reporter(self, qs, name, value):
+        words = value.split()[:4]
+        if not words:
+            return qs
+        people = get_user_model().objects.all()
+        if len(words) == 1:
+            people = people.filter(
+                Q(username__iexact=words[0])
+                | Q(first_name__icontains=words[0])
+                | Q(last_name__icontains=words[0])
+                | Q(email__iexact=words[0])
+            )
+        else:
+            for word in words:
+                people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        return qs.filter(reporter__in=people.values("pk"))
+
+    def filter_created_after(self, qs, name, value):
+        return qs.filter(created_at__gte=_start_of(value))
+
+    def filter_created_before(self, qs, name, value):
+        return qs.filter(created_at__lte=_end_of(value))
+
+    def filter_mine(self, qs, name, value):
+        if not value or self.request is None:
+            return qs
+        me = self.request.user
+        return qs.filter(Q(owner=me) | Q(assignee=me))
+
+    def filter_unowned(self, qs, name, value):
+        return qs.filter(owner__isnull=True) if value else qs
+
+    def filter_target(self, qs, name, value):
+        breached, at_risk = target_conditions(self.now)
+        return qs.filter({BREACHED: breached, AT_RISK: at_risk}.get(value, breached | at_risk))
+
+    def filter_sort(self, qs, name, value):
+        return qs.order_by(*_ordering(value))

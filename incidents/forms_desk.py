@@ -1,0 +1,472 @@
+"""Forms of the service desk: triage, ownership, technician requests, messages,
+closure, problems, bulk actions and calls logged on a user's behalf.
+
+Forms only validate; the moves are made by `incidents.workflow`. A form that
+changes the incident carries the `version` the person was looking at, so a
+stale page is a conflict rather than a silent overwrite. Appending to the record
+(messages, notes, knowledge links, problems) overwrites nothing and carries none.
+"""
+
+import uuid
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from .filters import desk_people, technicians
+from .models import (
+    Category,
+    Channel,
+    ClosureCode,
+    Equipment,
+    HadBefore,
+    Impact,
+    Incident,
+    IncidentSheet,
+    KnowledgeArticle,
+    Priority,
+    Problem,
+    Room,
+    Site,
+    TriedToRepeat,
+    Urgency,
+    parse_reference,
+)
+
+# Shorter than this, an answer about what was expected or what happened is too thin to act on.
+THIN_ANSWER = 15
+MAX_SELECTION = 200
+
+
+def _text(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        extra = f" – {obj.job_title}" if obj.job_title else ""
+        return f"{obj.display_name} ({obj.username}){extra}"
+
+
+class RoomChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.site.name} · {obj.name}"
+
+
+class EquipmentField(forms.CharField):
+    """An asset tag typed in (the register can be long): → the Equipment, or None."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Equipment (asset tag)")
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        tag = super().clean(value).strip()
+        if not tag:
+            return None
+        equipment = Equipment.objects.filter(asset_tag__iexact=tag).first()
+        if equipment is None:
+            raise forms.ValidationError(f"No equipment has the asset tag {tag}.")
+        return equipment
+
+
+class IncidentReferenceField(forms.CharField):
+    """INC-000123 (or 123) → that incident, or a message next to the field."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        if not text:
+            return None
+        pk = parse_reference("INC", text)
+        incident = Incident.objects.filter(pk=pk).first() if pk else None
+        if incident is None:
+            raise forms.ValidationError(f"There is no incident {text}.")
+        return incident
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the person was looking at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class PlaceForm(forms.Form):
+    """Site, room and equipment, kept consistent with each other."""
+
+    site = forms.ModelChoiceField(queryset=Site.objects.filter(is_active=True))
+    room = RoomChoiceField(
+        queryset=Room.objects.filter(is_active=True).select_related("site"),
+        required=False,
+        empty_label="No room",
+    )
+    equipment = EquipmentField()
+
+    def clean(self):
+        data = super().clean()
+        site, room, equipment = data.get("site"), data.get("room"), data.get("equipment")
+        if site and room and room.site_id != site.pk:
+            self.add_error("room", f"{room.name} is not at {site}.")
+        if site and equipment and equipment.site_id != site.pk:
+            self.add_error("equipment", f"{equipment} is registered at another site.")
+        return data
+
+
+def place_initial(incident: Incident) -> dict:
+    return {
+        "site": incident.site_id,
+        "room": incident.room_id,
+        "equipment": incident.equipment.asset_tag if incident.equipment_id else "",
+        "category": incident.category_id,
+        "impact": incident.impact,
+        "urgency": incident.urgency,
+        "channel": incident.channel,
+        "summary": incident.summary,
+        "version": incident.version,
+    }
+
+
+# ---------------------------------------------------------------- triage
+
+
+class ReturnForm(VersionedForm):
+    question = forms.CharField(
+        label="Your question for the user",
+        max_length=2000,
+        widget=_text(4),
+        help_text="They are told at once and answer on the incident's page.",
+    )
+
+
+class AcceptForm(VersionedForm, PlaceForm):
+    """Accept the sheet and log it: classify it, set impact and urgency (→ priority)."""
+
+    category = forms.ModelChoiceField(queryset=Category.objects.filter(is_active=True))
+    impact = forms.TypedChoiceField(choices=Impact.choices, coerce=int)
+    urgency = forms.TypedChoiceField(choices=Urgency.choices, coerce=int)
+    channel = forms.ChoiceField(label="How it was reported", choices=Channel.choices)
+    field_order = ["category", "impact", "urgency", "site", "room", "equipment", "channel"]
+
+
+class DetailsForm(AcceptForm):
+    summary = forms.CharField(label="Summary", max_length=200)
+    field_order = ["summary", *AcceptForm.field_order]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].required = False
+        self.fields["category"].empty_label = "Not classified"
+
+
+class KnowledgeSearchForm(forms.Form):
+    kb = forms.CharField(label="Search the knowledge base", max_length=200, required=False)
+
+
+class LinkArticleForm(forms.Form):
+    article = forms.ModelChoiceField(
+        queryset=KnowledgeArticle.objects.filter(is_published=True), widget=forms.HiddenInput
+    )
+    fix_applied = forms.BooleanField(label="Its fix was applied", required=False)
+
+
+class HandOverForm(VersionedForm):
+    to = PersonChoiceField(label="Hand over to", queryset=desk_people(), empty_label=None)
+
+
+class TechnicianForm(VersionedForm):
+    technician = PersonChoiceField(
+        label="Technician",
+        queryset=technicians(),
+        required=False,
+        empty_label="The technician pool",
+    )
+    note = forms.CharField(
+        label="Note for the technician", max_length=2000, required=False, widget=_text(3)
+    )
+    visit_date = forms.DateField(
+        label="For the scheduled visit on",
+        required=False,
+        widget=DateInput,
+        help_text="Leave empty if it should not wait for a visit.",
+    )
+
+    def clean_visit_date(self):
+        value = self.cleaned_data.get("visit_date")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError("That date has passed.")
+        return value
+
+
+# ---------------------------------------------------------------- communication
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label="Message to the user",
+        max_length=5000,
+        widget=_text(3),
+        help_text="The user sees it in the call log and is told.",
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Internal note",
+        max_length=5000,
+        widget=_text(3),
+        help_text="Support staff only: never shown to the user.",
+    )
+
+
+# ---------------------------------------------------------------- closure and problems
+
+
+class CloseForm(VersionedForm):
+    code = forms.ChoiceField(label="Closure code", choices=ClosureCode.choices)
+    resolution = forms.CharField(
+        label="Resolution",
+        max_length=4000,
+        required=False,
+        widget=_text(3),
+        help_text="The user is told this when the call is closed.",
+    )
+    duplicate_of = IncidentReferenceField(
+        label="Duplicate of",
+        required=False,
+        help_text="For a duplicate: the incident it duplicates, e.g. INC-000123.",
+    )
+
+    def __init__(self, *args, incident: Incident | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+
+    def clean(self):
+        data = super().clean()
+        original = data.get("duplicate_of")
+        if data.get("code") == ClosureCode.DUPLICATE:
+            if original is None and "duplicate_of" not in self.errors:
+                self.add_error("duplicate_of", "Say which incident this one duplicates.")
+            elif original is not None and self.incident and original.pk == self.incident.pk:
+                self.add_error("duplicate_of", "An incident cannot duplicate itself.")
+        return data
+
+
+class ProblemForm(forms.Form):
+    """Link to an existing problem, or open a new one from the incident."""
+
+    problem = forms.CharField(
+        label="Existing problem", max_length=20, required=False, help_text="e.g. PRB-000012"
+    )
+    title = forms.CharField(label="Or open a new problem", max_length=200, required=False)
+    description = forms.CharField(
+        label="What is known so far", max_length=4000, required=False, widget=_text(3)
+    )
+
+    def clean_problem(self):
+        text = self.cleaned_data["problem"].strip()
+        if not text:
+            return None
+        pk = parse_reference("PRB", text)
+        problem = Problem.objects.filter(pk=pk).first() if pk else None
+        if problem is None:
+            raise forms.ValidationError(f"There is no problem {text}.")
+        if not problem.is_open:
+            raise forms.ValidationError(
+                f"{problem.reference} is {problem.get_status_display().lower()}."
+            )
+        return problem
+
+    def clean(self):
+        data = super().clean()
+        if "problem" in self.errors:
+            return data
+        has_problem, has_title = (
+            data.get("problem") is not None,
+            bool(data.get("title", "").strip()),
+        )
+        if has_problem == has_title:
+            raise forms.ValidationError(
+                "Give either an existing problem's reference or a title for a new problem."
+            )
+        return data
+
+
+# ---------------------------------------------------------------- the queue's bulk actions
+
+
+class IdListField(forms.Field):
+    """The ticked rows: a list of incident numbers, at most MAX_SELECTION."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        try:
+            ids = sorted({int(item) for item in value})
+        except (TypeError, ValueError):
+            raise forms.ValidationError("The selection was not understood.") from None
+        if any(pk < 1 or pk > 2**62 for pk in ids):
+            raise forms.ValidationError("The selection was not understood.")
+        if len(ids) > MAX_SELECTION:
+            raise forms.ValidationError(f"Select at most {MAX_SELECTION} incidents at once.")
+        return ids
+
+    def validate(self, value):
+        if not value:
+            raise forms.ValidationError("Tick the incidents first.")
+
+
+class BulkForm(forms.Form):
+    ASSIGN, PRIORITY, TAKE, DUPLICATE, PRINT = "assign", "priority", "take", "duplicate", "print"
+    ACTIONS = [
+        (TAKE, "Take ownership"),
+        (ASSIGN, "Request a technician"),
+        (PRIORITY, "Set priority"),
+        (DUPLICATE, "Close as duplicates of"),
+        (PRINT, "Print"),
+    ]
+
+    ids = IdListField()
+    action = forms.ChoiceField(label="With the ticked incidents", choices=ACTIONS)
+    technician = PersonChoiceField(
+        label="Technician",
+        queryset=technicians(),
+        required=False,
+        empty_label="The technician pool",
+    )
+    priority = forms.TypedChoiceField(
+        label="Priority", choices=[("", "Priority…"), *Priority.choices], coerce=int, required=False
+    )
+    duplicate_of = IncidentReferenceField(label="Duplicate of", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("action", "technician", "priority"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["duplicate_of"].widget.attrs.update(
+            {"class": "form-control form-control-sm", "placeholder": "INC-000123"}
+        )
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == self.PRIORITY and not data.get("priority"):
+            self.add_error("priority", "Choose the priority.")
+        if (
+            action == self.DUPLICATE
+            and not data.get("duplicate_of")
+            and not self.has_error("duplicate_of")
+        ):
+            self.add_error("duplicate_of", "Say which incident they duplicate.")
+        return data
+
+
+# ---------------------------------------------------------------- a call logged for a user
+
+SHEET_FIELDS = [
+    "tried_to_repeat",
+    "expected",
+    "happened",
+    "checked",
+    "last_worked",
+    "had_before",
+    "had_before_details",
+    "further_info",
+    "available_to_discuss",
+    "availability",
+]
+
+
+class LogCallForm(forms.ModelForm):
+    """A call that came by phone, e-mail or in person, written down by the desk."""
+
+    reporter = PersonChoiceField(
+        label="Who is it for?",
+        queryset=get_user_model().objects.filter(is_active=True),
+        empty_label="Choose the person…",
+    )
+    channel = forms.ChoiceField(
+        label="How it was reported",
+        choices=[(c.value, c.label) for c in Channel if c != Channel.WEB],
+        initial=Channel.PHONE,
+        widget=forms.RadioSelect,
+    )
+    answered_by = forms.CharField(
+        label="Answers given by",
+        max_length=120,
+        required=False,
+        help_text="Leave empty if the person themselves gave them.",
+    )
+    summary = forms.CharField(label="What is wrong, in a few words", max_length=200)
+    site = forms.ModelChoiceField(queryset=Site.objects.filter(is_active=True))
+    room = RoomChoiceField(
+        queryset=Room.objects.filter(is_active=True).select_related("site"),
+        required=False,
+        empty_label="No room",
+    )
+    equipment = EquipmentField()
+    equipment_description = forms.CharField(
+        label="Equipment not in the register", max_length=200, required=False
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = IncidentSheet
+        fields = SHEET_FIELDS
+        widgets = {
+            "tried_to_repeat": forms.RadioSelect,
+            "had_before": forms.RadioSelect,
+            "expected": _text(2),
+            "happened": _text(3),
+            "checked": _text(2),
+            "further_info": _text(2),
+        }
+
+    field_order = [
+        "reporter",
+        "channel",
+        "answered_by",
+        "summary",
+        "site",
+        "room",
+        "equipment",
+        "equipment_description",
+        *SHEET_FIELDS,
+    ]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("submission_token", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.fields["tried_to_repeat"].choices = TriedToRepeat.choices
+        self.fields["had_before"].choices = HadBefore.choices
+
+    def clean(self):
+        data = super().clean()
+        site, room, equipment = data.get("site"), data.get("room"), data.get("equipment")
+        if site and room and room.site_id != site.pk:
+            self.add_error("room", f"{room.name} is not at {site}.")
+        if site and equipment and equipment.site_id != site.pk:
+            self.add_error("equipment", f"{equipment} is registered at another site.")
+        return data
+
+    def sheet(self) -> dict:
+        data = self.cleaned_data
+        sheet = {name: data[name] for name in SHEET_FIELDS}
+        sheet["answered_by"] = data["answered_by"].strip() or data["reporter"].display_name
+        return sheet

@@ -1,0 +1,75 @@
+"""Keeping everyone informed: messages to the user, internal notes, the full call log."""
+
+import pytest
+
+from incidents import workflow
+from incidents.models import EntryKind, Event
+from tests.desk_helpers import assigned, fresh, last_entry, notifications_for, post
+from tests.factories import file_incident
+
+
+def test_desk_messages_the_user(client_for, desk, reporter, incident):
+    response = post(
+        client_for(desk), incident, "message_user", "message", text="We are on it.", version=None
+    )
+
+    assert response.status_code == 302
+    entry = last_entry(incident)
+    assert entry.kind == EntryKind.MESSAGE_TO_USER and entry.is_public
+    assert entry.text == "We are on it."
+    notification = notifications_for(reporter, incident, Event.MESSAGE).get()
+    assert notification.body == "We are on it."
+
+
+def test_internal_note_stays_internal(client_for, desk, reporter, incident):
+    post(client_for(desk), incident, "add_note", "note", text="SENTINEL-secret", version=None)
+
+    entry = last_entry(incident)
+    assert entry.kind == EntryKind.NOTE and not entry.is_public
+    assert not notifications_for(reporter).filter(body__contains="SENTINEL").exists()
+    desk_page = client_for(desk).get(incident.get_absolute_url()).text
+    assert "SENTINEL-secret" in desk_page
+    reporter_page = client_for(reporter).get(incident.get_absolute_url()).text
+    assert "SENTINEL-secret" not in reporter_page
+
+
+def test_technicians_may_write_notes_and_messages_too(client_for, desk, technician, reporter, site):
+    incident = assigned(file_incident(reporter, site=site), desk, technician)
+    client = client_for(technician)
+
+    post(client, incident, "add_note", "note", text="Part ordered", version=None)
+    post(client, incident, "message_user", "message", text="Coming at 2pm", version=None)
+
+    assert last_entry(incident, kind=EntryKind.NOTE).text == "Part ordered"
+    assert last_entry(incident, kind=EntryKind.MESSAGE_TO_USER).text == "Coming at 2pm"
+    assert fresh(incident).owner_unread  # the owning desk is kept informed
+
+
+@pytest.mark.parametrize("url_name,prefix", [("message_user", "message"), ("add_note", "note")])
+def test_users_may_not_write_as_the_desk(client_for, reporter, incident, url_name, prefix):
+    response = post(client_for(reporter), incident, url_name, prefix, text="hi", version=None)
+
+    assert response.status_code == 403
+    assert last_entry(incident).kind == EntryKind.FILED
+
+
+def test_empty_message_is_refused(client_for, desk, incident):
+    response = post(client_for(desk), incident, "message_user", "message", text=" ", version=None)
+
+    assert response.status_code == 400
+    assert "This field is required." in response.text
+
+
+def test_call_log_shows_everything_in_order_with_internal_entries_marked(
+    client_for, desk, reporter, incident
+):
+    workflow.incident_message_user(incident=incident, by=desk, text="First, public")
+    workflow.incident_add_note(incident=incident, by=desk, text="Second, internal")
+    workflow.incident_user_message(incident=incident, by=reporter, text="Third, from the user")
+
+    page = client_for(desk).get(incident.get_absolute_url()).text
+    log = page.split('data-testid="call-log"')[1].split("</ol>")[0]
+
+    assert log.index("First, public") < log.index("Second, internal") < log.index("Third, from")
+    internal = log.split("Second, internal")[0].rsplit("<li", 1)[1]
+    assert 'class="internal"' in internal and "Internal</span>" in internal

@@ -1,0 +1,114 @@
+"""The queue runs the same number of queries for 10 calls and for 200: no query per row."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from incidents.models import CallLogEntry, Status
+from tests.desk_helpers import many_incidents
+from tests.factories import CategoryFactory, EquipmentFactory, RoomFactory, UserFactory
+
+QUEUE = reverse("incidents:desk_queue")
+
+# Session and user, roles, the page of rows (with each row's people, place, target
+# state and latest entry joined in), its count, the counts per state, and the
+# choices of the filter and bulk forms (categories, sites, rooms, owners,
+# technicians ×2), plus the unread-notification badge.
+QUERIES_UNFILTERED = 13
+# Filtering by category, site and room reads each chosen object once more.
+QUERIES_FILTERED = 16
+
+FILTERS = {
+    "state": ["submitted", "logged", "assigned"],
+    "q": "bulk",
+    "target": "attention",
+    "sort": "-priority",
+    "owner": "",
+    "unowned": "on",
+    "created_after": "2000-01-01",
+}
+
+
+@pytest.fixture
+def world(db, desk, technician, reporter, site):
+    category = CategoryFactory(name="Printers")
+    room = RoomFactory(site=site, name="Library")
+    equipment = EquipmentFactory(asset_tag="PRN-1", site=site, room=room)
+    colleague = UserFactory(username="desk2", roles=[Role.DESK])
+    return {
+        "category": category,
+        "room": room,
+        "equipment": equipment,
+        "colleague": colleague,
+        "fields": {
+            "category": category,
+            "room": room,
+            "equipment": equipment,
+            "status": Status.ASSIGNED,
+            "assignee": technician,
+        },
+    }
+
+
+def _make(count, world, reporter, site):
+    made = many_incidents(count, reporter=reporter, site=site, **world["fields"])
+    CallLogEntry.objects.bulk_create(
+        CallLogEntry(incident=incident, kind="note", text=f"Note {incident.pk}")
+        for incident in made
+    )
+    return made
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_default_queue_queries_do_not_grow(
+    client_for, desk, reporter, site, world, count, django_assert_num_queries
+):
+    _make(count, world, reporter, site)
+    client = client_for(desk)
+    client.get(QUEUE)  # warm the session
+
+    with django_assert_num_queries(QUERIES_UNFILTERED):
+        response = client.get(QUEUE)
+
+    assert response.content.count(b'data-testid="queue-row"') == min(count, 50)
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_filtered_queue_queries_do_not_grow(
+    client_for, desk, reporter, site, world, count, django_assert_num_queries
+):
+    made = _make(count, world, reporter, site)
+    client = client_for(desk)
+    client.get(QUEUE)
+    params = {
+        **FILTERS,
+        "category": world["category"].pk,
+        "site": site.pk,
+        "room": world["room"].pk,
+        "equipment": "PRN-1",
+        "reporter": "rita",
+        "target": "",
+        "priority": made[0].priority,
+    }
+
+    with django_assert_num_queries(QUERIES_FILTERED):
+        response = client.get(QUEUE, params)
+
+    assert response.status_code == 200
+    assert response.content.count(b'data-testid="queue-row"') == min(count, 50)
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_htmx_table_queries_do_not_grow(
+    client_for, desk, reporter, site, world, count, django_assert_num_queries
+):
+    _make(count, world, reporter, site)
+    client = client_for(desk)
+    client.get(QUEUE)
+
+    with django_assert_num_queries(QUERIES_UNFILTERED - 6):
+        response = client.get(
+            QUEUE, {"state": "open"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="queue-table"
+        )
+
+    assert response.content.count(b'data-testid="queue-row"') == min(count, 50)
