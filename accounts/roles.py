@@ -71,7 +71,13 @@ def ensure_role_groups() -> None:
         Group.objects.get_or_create(name=role.value)
     admin_group = Group.objects.get(name=Role.ADMIN)
     permissions = Permission.objects.filter(
-        content_type__app_label__in=["incidents", "accounts", "auth", "axes", "django_tasks_database"]
+        content_type__app_label__in=[
+            "incidents",
+            "accounts",
+            "auth",
+            "axes",
+            "django_tasks_database",
+        ]
     )
     admin_group.permissions.set(permissions)
 

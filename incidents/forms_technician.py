@@ -46,7 +46,9 @@ def _text(rows: int = 3, **attrs) -> forms.Textarea:
 class VersionedForm(forms.Form):
     """Carries the version the person was looking at, so a stale page is a conflict."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
 
 
 # ---------------------------------------------------------------- the incident
@@ -358,7 +360,9 @@ class ProblemForm(forms.ModelForm):
 
 
 class ProblemEditForm(ProblemForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
     status = forms.ChoiceField(label="State")
 
     class Meta(ProblemForm.Meta):
@@ -385,7 +389,9 @@ class PublishForm(forms.Form):
 
 
 class ProblemResolveForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
     root_cause = forms.CharField(
         label="Root cause", max_length=8000, required=False, widget=_text(3)
     )
