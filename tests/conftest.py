@@ -69,19 +69,27 @@ def client_for(client):
     return sign_in
 
 
-FIGURES: list[str] = []
-
-
 @pytest.fixture
-def figure():
-    """Record a measured figure; all of them are printed at the end of the run."""
-    return FIGURES.append
+def figure(request):
+    """Record a measured figure; all of them are printed at the end of the run.
+
+    Kept on the test's report, so they reach the summary from xdist workers too.
+    """
+    return lambda line: request.node.user_properties.append(("figure", line))
 
 
 def pytest_terminal_summary(terminalreporter):
-    if FIGURES:
+    lines = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for key, value in getattr(report, "user_properties", [])
+        if key == "figure"
+    ]
+    if lines:
         terminalreporter.section("figures")
-        for line in FIGURES:
+        for line in lines:
             terminalreporter.write_line(line)
 
 
