@@ -965,6 +965,11 @@ def incident_close(
         if incident.resolved_at is None:
             incident.resolved_at = now
             incident.resolved_by = by
+        if not incident.resolution_kind and code in (ClosureCode.FIXED, ClosureCode.WORKAROUND):
+            # Closed at first contact: the desk's fix or workaround is the resolution.
+            incident.resolution_kind = (
+                ResolutionKind.FIX if code == ClosureCode.FIXED else ResolutionKind.WORKAROUND
+            )
         if incident.owner_id is None:
             incident.owner = by
         _save(
@@ -980,6 +985,7 @@ def incident_close(
                 "owner_unread",
                 "resolved_at",
                 "resolved_by",
+                "resolution_kind",
                 "owner",
                 *_respond(incident, by, now),
             ],

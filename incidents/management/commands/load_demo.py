@@ -825,6 +825,10 @@ class Command(BaseCommand):
             Notification.objects.filter(email_status=EmailStatus.PENDING).update(
                 email_status=EmailStatus.NOT_WANTED
             )
+            # People have read what happened before the last two days.
+            Notification.objects.filter(
+                incident__updated_at__lt=timezone.now() - timedelta(days=2)
+            ).update(read_at=timezone.now())
             DBTaskResult.objects.all().delete()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with any demo person:"))
         for username, first, last, job, _roles in PEOPLE:
