@@ -116,6 +116,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Pages join an incident to up to a dozen people, places and things by primary
+    # key. Left to search every join order, PostgreSQL spent 30 ms planning the
+    # queue's query (1 ms running it); the order Django writes is already right.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c join_collapse_limit=4"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once; WAL lets readers go on meanwhile.
     DATABASES["default"]["OPTIONS"] = {

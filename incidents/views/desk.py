@@ -511,10 +511,16 @@ def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
         close_initial["code"] = ClosureCode.RESOLVED_ITSELF
     elif incident.resolution_kind == "workaround":
         close_initial["code"] = ClosureCode.WORKAROUND
+    accept = AcceptForm(prefix="accept", initial=place_initial(incident))
+    details = DetailsForm(prefix="details", initial=place_initial(incident))
+    for form in (accept, details):
+        # The rooms of the incident's site, not the whole school's list (a posted
+        # room at another site is still checked against the site chosen).
+        form.fields["room"].queryset = form.fields["room"].queryset.filter(site_id=incident.site_id)
     return {
         "question": ReturnForm(prefix="question", initial={**version, "question": question}),
-        "accept": AcceptForm(prefix="accept", initial=place_initial(incident)),
-        "details": DetailsForm(prefix="details", initial=place_initial(incident)),
+        "accept": accept,
+        "details": details,
         "ownership": VersionedForm(prefix="ownership", initial=version),
         "hand_over": HandOverForm(prefix="hand_over", initial=version),
         "technician": TechnicianForm(
