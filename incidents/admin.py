@@ -55,7 +55,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(PriorityTarget)
 class PriorityTargetAdmin(admin.ModelAdmin):
-    list_display = ["priority", "response_minutes", "resolution_minutes"]
+    list_display = ["priority", "response_minutes", "resolution_minutes", "hours"]
 
 
 class SupportContactInline(admin.StackedInline):
@@ -267,3 +267,35 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient", "incident"]
     readonly_fields = ["attempts", "last_error", "sent_at"]
+
+
+# ---------------------------------------------------------------- school time
+
+from .models import Closure, OpeningHours, SchoolCalendar  # noqa: E402
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    extra = 1
+
+
+@admin.register(SchoolCalendar)
+class SchoolCalendarAdmin(admin.ModelAdmin):
+    """A site's opening hours and closed days; targets in school hours skip the rest."""
+
+    list_display = ["site", "bank_holidays"]
+    list_select_related = ["site"]
+    inlines = [OpeningHoursInline, ClosureInline]
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "first_day", "last_day", "calendar"]
+    list_filter = ["kind", "calendar"]
+    list_select_related = ["calendar__site"]
+    date_hierarchy = "first_day"

@@ -14,27 +14,17 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import (
-    Case,
-    CharField,
-    DateTimeField,
-    DurationField,
-    ExpressionWrapper,
-    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from accounts.roles import Role
 
+from . import targets
 from .models import (
-    ACTIVE_STATUSES,
     CallLogEntry,
     Category,
     Equipment,
@@ -58,7 +48,7 @@ OPEN_STATES = [s for s in Status.values if s != Status.CLOSED]
 STAFF_STATUS_LABELS = {**dict(Status.choices), Status.AWAITING_USER: "Waiting for the user"}
 STATE_CHOICES = [(OPEN, "All open"), *STAFF_STATUS_LABELS.items(), (ALL, "All")]
 
-BREACHED, AT_RISK, ATTENTION = "breached", "at_risk", "attention"
+BREACHED, AT_RISK, ATTENTION = targets.BREACHED, targets.AT_RISK, "attention"
 TARGET_CHOICES = [
     (ATTENTION, "Breached or at risk"),
     (BREACHED, "Breached"),
@@ -98,48 +88,16 @@ def _ordering(sort: str) -> list[str]:
 
 
 def target_conditions(now=None) -> tuple[Q, Q]:
-    """(breached, at risk) as SQL conditions, for incidents still being worked on.
-
-    The clock stands still while the incident is paused (waiting for the user or a
-    third party): its due times move on by the pause when it ends, so a paused
-    call is measured at the moment it was paused. Breached: a response or
-    resolution target passed. At risk: in the last quarter of the resolution span
-    (report → resolution due).
-    """
-    now = now or timezone.now()
-    clock = Coalesce("paused_since", Value(now, output_field=DateTimeField()))
-    working = Q(status__in=ACTIVE_STATUSES)
-    breached = working & (
-        Q(responded_at__isnull=True, response_due_at__lt=clock) | Q(resolution_due_at__lt=clock)
-    )
-    remaining = ExpressionWrapper(F("resolution_due_at") - clock, output_field=DurationField())
-    span = ExpressionWrapper(F("resolution_due_at") - F("created_at"), output_field=DurationField())
-    four_times_remaining = ExpressionWrapper(
-        remaining + remaining + remaining + remaining, output_field=DurationField()
-    )
-    at_risk = (
-        working
-        & ~breached
-        & Q(resolution_due_at__isnull=False)
-        & Q(LessThanOrEqual(four_times_remaining, span))
-    )
-    return breached, at_risk
+    """(breached, at risk) as SQL conditions: see `incidents.targets.state`."""
+    return targets.breached_q(now), targets.at_risk_q(now)
 
 
 def queue_queryset(now=None, *, latest: bool = True) -> QuerySet[Incident]:
     """Every incident, with what a queue row shows joined in one query: the people,
     the place, the target state and (unless `latest` is false) the latest call-log entry."""
-    breached, at_risk = target_conditions(now)
     qs = Incident.objects.select_related(
         "reporter", "site", "room", "category", "equipment", "owner", "assignee"
-    ).annotate(
-        target_state=Case(
-            When(breached, then=Value(BREACHED)),
-            When(at_risk, then=Value(AT_RISK)),
-            default=Value(""),
-            output_field=CharField(),
-        )
-    )
+    ).annotate(target_state=targets.call_state_expression(now))
     if latest:
         entries = CallLogEntry.objects.filter(incident=OuterRef("pk")).order_by("-at", "-id")
         qs = qs.annotate(
@@ -392,8 +350,10 @@ class QueueFilter(django_filters.FilterSet):
         return qs.filter(owner__isnull=True) if value else qs
 
     def filter_target(self, qs, name, value):
-        breached, at_risk = target_conditions(self.now)
-        return qs.filter({BREACHED: breached, AT_RISK: at_risk}.get(value, breached | at_risk))
+        wanted = {BREACHED: [BREACHED], AT_RISK: [AT_RISK]}.get(value, [BREACHED, AT_RISK])
+        return qs.alias(target_filter_state=targets.call_state_expression(self.now)).filter(
+            target_filter_state__in=wanted
+        )
 
     def filter_sort(self, qs, name, value):
         return qs.order_by(*_ordering(value))

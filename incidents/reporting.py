@@ -56,9 +56,8 @@ from django.db.models import (
 from django.db.models.functions import RowNumber, TruncWeek
 from django.utils import timezone
 
+from . import targets
 from .models import (
-    ACTIVE_STATUSES,
-    DEFAULT_TARGETS,
     OPEN_STATUSES,
     ArticleKind,
     ClosureCode,
@@ -67,7 +66,6 @@ from .models import (
     Incident,
     KnowledgeArticle,
     Priority,
-    PriorityTarget,
     Problem,
     ResolutionKind,
     Site,
@@ -78,7 +76,6 @@ TOP_N = 10
 OLDEST_N = 10
 CHASE_N = 10
 # A call is "at risk" when less than this share of its resolution target remains.
-AT_RISK_SHARE = 0.25
 # The longest period a report covers: two school years and a bit.
 MAX_PERIOD_DAYS = 800
 
@@ -189,17 +186,8 @@ def window_medians(qs: QuerySet, group: str, seconds) -> dict:
 
 
 def human_duration(seconds: float | None) -> str:
-    """Seconds → "45 min", "3 h 20 min", "2 d 4 h"; "—" when there is nothing to show."""
-    if seconds is None:
-        return "—"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    whole_hours, minutes = divmod(minutes, 60)
-    if whole_hours < 24:
-        return f"{whole_hours} h {minutes} min" if minutes else f"{whole_hours} h"
-    days, whole_hours = divmod(whole_hours, 24)
-    return f"{days} d {whole_hours} h" if whole_hours else f"{days} d"
+    """Seconds written the one way durations are written (`format_duration`)."""
+    return targets.format_duration(seconds)
 
 
 def long_date(day: date) -> str:
@@ -664,22 +652,6 @@ class Dashboard:
     )
 
 
-def resolution_targets() -> dict[int, int]:
-    """Resolution target in minutes per priority: the admin's, else the defaults."""
-    targets = {int(priority): minutes for priority, (_r, minutes) in DEFAULT_TARGETS.items()}
-    targets.update(PriorityTarget.objects.values_list("priority", "resolution_minutes"))
-    return targets
-
-
-def at_risk_condition(now: datetime, targets: dict[int, int]) -> Q:
-    """Still in time, but less than AT_RISK_SHARE of the resolution target remains."""
-    condition = Q()
-    for priority, minutes in targets.items():
-        window = timedelta(minutes=minutes * AT_RISK_SHARE)
-        condition |= Q(priority=priority, resolution_due_at__lt=now + window)
-    return Q(resolution_due_at__gte=now) & condition
-
-
 def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashboard:
     """What the desk looks at first thing: the open calls and what needs doing now."""
     now = now or timezone.now()
@@ -687,25 +659,28 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
     day_start = _midnight(today)
     week_start = _midnight(today - timedelta(days=today.weekday()))
     incidents = _incidents(site)
-    running = Q(status__in=ACTIVE_STATUSES, paused_since__isnull=True)
 
     # Every counter is about open calls or this week's: reading only those rows
     # keeps the dashboard fast however long the history grows.
     recent_or_open = (
         Q(status__in=OPEN_STATUSES) | Q(created_at__gte=week_start) | Q(closed_at__gte=week_start)
     )
-    counts = incidents.filter(recent_or_open).aggregate(
-        breached=Count("pk", filter=running & Q(resolution_due_at__lt=now)),
-        at_risk=Count("pk", filter=running & at_risk_condition(now, resolution_targets())),
-        unassigned=Count(
-            "pk",
-            filter=Q(status__in=[Status.LOGGED, Status.ASSIGNED], assignee__isnull=True),
-        ),
-        unowned=Count("pk", filter=Q(status__in=OPEN_STATUSES, owner__isnull=True)),
-        new_today=Count("pk", filter=Q(created_at__gte=day_start)),
-        closed_today=Count("pk", filter=Q(closed_at__gte=day_start)),
-        new_this_week=Count("pk", filter=Q(created_at__gte=week_start)),
-        closed_this_week=Count("pk", filter=Q(closed_at__gte=week_start)),
+    counts = (
+        incidents.filter(recent_or_open)
+        .alias(target_state=targets.call_state_expression(now))
+        .aggregate(
+            breached=Count("pk", filter=Q(target_state=targets.BREACHED)),
+            at_risk=Count("pk", filter=Q(target_state=targets.AT_RISK)),
+            unassigned=Count(
+                "pk",
+                filter=Q(status__in=[Status.LOGGED, Status.ASSIGNED], assignee__isnull=True),
+            ),
+            unowned=Count("pk", filter=Q(status__in=OPEN_STATUSES, owner__isnull=True)),
+            new_today=Count("pk", filter=Q(created_at__gte=day_start)),
+            closed_today=Count("pk", filter=Q(closed_at__gte=day_start)),
+            new_this_week=Count("pk", filter=Q(created_at__gte=week_start)),
+            closed_this_week=Count("pk", filter=Q(closed_at__gte=week_start)),
+        )
     )
 
     by_state = defaultdict(dict)
@@ -733,6 +708,8 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
         .select_related("site", "owner", "assignee")
         .order_by("created_at", "pk")[:OLDEST_N]
     )
+    for incident in oldest:
+        incident.age = now - incident.created_at
 
     chase = Consultation.objects.filter(status=ConsultationStatus.OPEN, chase_on__lte=today)
     if site is not None:

@@ -8,12 +8,25 @@ from django.utils import timezone
 
 from incidents import workflow
 from incidents.filters import queue_queryset
-from incidents.models import Incident, PriorityTarget
+from incidents.models import Incident, PriorityTarget, TargetHours
 from incidents.views.desk import target_clocks
 from tests.desk_helpers import fresh, logged
 from tests.factories import file_incident
 
 QUEUE = reverse("incidents:desk_queue")
+
+
+@pytest.fixture
+def all_hours(db):
+    """Targets on the wall clock (the days of the old defaults), so these tests read the
+    state rules without the calendar; tests/test_targets_school_time.py covers school time."""
+    for priority, response, resolution in [(3, 4 * 60, 3 * 24 * 60), (4, 24 * 60, 5 * 24 * 60)]:
+        PriorityTarget.objects.create(
+            priority=priority,
+            response_minutes=response,
+            resolution_minutes=resolution,
+            hours=TargetHours.ALL,
+        )
 
 
 def test_targets_come_from_the_priority(desk, reporter, site):
@@ -25,7 +38,9 @@ def test_targets_come_from_the_priority(desk, reporter, site):
 
 
 def test_the_admins_targets_win_over_the_defaults(desk, reporter, site):
-    PriorityTarget.objects.create(priority=3, response_minutes=15, resolution_minutes=120)
+    PriorityTarget.objects.create(
+        priority=3, response_minutes=15, resolution_minutes=120, hours=TargetHours.ALL
+    )
 
     incident = logged(file_incident(reporter, site=site), desk, impact=2, urgency=2)
 
@@ -39,12 +54,12 @@ def test_page_shows_the_time_left(client_for, desk, reporter, site):
     page = client_for(desk).get(incident.get_absolute_url()).text
 
     assert "Resolution target:" in page
-    assert 'data-target-state="on_track">3' in page  # "3 hours, 59 minutes left"
+    assert 'data-target-state="ok">4 h left' in page  # P1 counts all hours
     assert "left</span>" in page
     assert 'data-target-state="met">met' in page  # the response target: the desk responded
 
 
-def test_clock_pauses_while_waiting_for_the_user_and_resumes(desk, reporter, site):
+def test_clock_pauses_while_waiting_for_the_user_and_resumes(desk, reporter, site, all_hours):
     incident = file_incident(reporter, site=site)
     due = incident.resolution_due_at
     incident = workflow.incident_return_to_user(incident=incident, by=desk, question="Which room?")
@@ -76,9 +91,9 @@ def test_paused_call_is_not_breached_while_paused(client_for, desk, reporter, si
     clocks = {c.name: c for c in target_clocks(fresh(incident))}
     page = client_for(desk).get(QUEUE, {"target": "attention"}).text
 
-    assert row.target_state == ""
+    assert row.target_state == "paused"
     assert clocks["Resolution"].state == "paused"
-    assert "clock paused since" in clocks["Resolution"].text
+    assert clocks["Resolution"].text == "paused (12 h left)"
     assert incident.reference not in page
 
 
@@ -100,26 +115,26 @@ def test_breached_call_is_flagged_on_the_queue_and_its_page(client_for, desk, re
     assert 'data-target-state="breached">breached 3' in page
 
 
-def test_unanswered_call_breaches_its_response_target(desk, reporter, site):
+def test_unanswered_call_breaches_its_response_target(desk, reporter, site, all_hours):
     incident = file_incident(reporter, site=site)  # priority 4: respond within a day
     later = incident.created_at + timedelta(days=1, minutes=1)
 
     assert queue_queryset(later).get(pk=incident.pk).target_state == "breached"
-    assert queue_queryset(incident.created_at).get(pk=incident.pk).target_state == ""
+    assert queue_queryset(incident.created_at).get(pk=incident.pk).target_state == "ok"
 
 
 @pytest.mark.parametrize(
     ("elapsed_hours", "state"),
-    [(0, ""), (50, ""), (89, ""), (91, "at_risk"), (119, "at_risk"), (121, "breached")],
+    [(0, "ok"), (50, "ok"), (89, "ok"), (91, "at_risk"), (119, "at_risk"), (121, "breached")],
 )
-def test_at_risk_in_the_last_quarter(desk, reporter, site, elapsed_hours, state):
+def test_at_risk_in_the_last_quarter(desk, reporter, site, elapsed_hours, state, all_hours):
     incident = logged(file_incident(reporter, site=site), desk, impact=3, urgency=2)
     assert incident.resolution_due_at - incident.created_at == timedelta(days=5)  # priority 4
     moment = incident.created_at + timedelta(hours=elapsed_hours)
 
     assert queue_queryset(moment).get(pk=incident.pk).target_state == state
     python_state = {c.name: c.state for c in target_clocks(incident, moment)}["Resolution"]
-    assert python_state == {"": "on_track", "at_risk": "at_risk", "breached": "breached"}[state]
+    assert python_state == state
 
 
 def test_resolved_and_closed_calls_are_not_flagged(desk, technician, reporter, site):
@@ -127,6 +142,6 @@ def test_resolved_and_closed_calls_are_not_flagged(desk, technician, reporter, s
     workflow.incident_resolve(incident=incident, by=desk, resolution="Restarted the spooler")
     later = timezone.now() + timedelta(days=30)
 
-    assert queue_queryset(later).get(pk=incident.pk).target_state == ""
+    assert queue_queryset(later).get(pk=incident.pk).target_state == "met"
     clocks = {c.name: c for c in target_clocks(fresh(incident), later)}
     assert clocks["Resolution"].state == "met"

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from incidents import targets
 from incidents.models import ArticleKind, EntryKind, Event, KnowledgeArticle, Status
 from tests.desk_helpers import fresh, last_entry, logged, notifications_for, post
 from tests.factories import (
@@ -107,7 +108,10 @@ def test_desk_accepts_and_logs_the_sheet(client_for, desk, reporter, site, incid
     assert incident.channel == "phone"
     assert incident.owner == desk and incident.received_by == desk
     assert incident.logged_at is not None
-    assert incident.resolution_due_at == incident.created_at + timedelta(hours=8)
+    # Priority 2: eight hours of the site's school time (the default calendar).
+    clock = targets.clock_for(incident)
+    assert incident.resolution_due_at == clock.add(incident.created_at, timedelta(hours=8))
+    assert clock.measure(incident.created_at, incident.resolution_due_at) == timedelta(hours=8)
     entry = last_entry(incident)
     assert entry.to_status == Status.LOGGED
     assert entry.text == "Logged as priority 2 – High, Printers. Owner: Dee Desk."

@@ -168,7 +168,9 @@ def test_breached_ignores_paused_and_resolved_calls(figures):
 
 
 def test_at_risk_when_less_than_a_quarter_of_the_target_is_left(figures):
-    assert figures.at_risk == 1  # X3
+    # X3, and X4: reported nine days before its due time, 40 h are under a quarter of
+    # that span (the queue has always said so; the dashboard now agrees).
+    assert figures.at_risk == 2
 
 
 def test_unassigned_and_unowned(figures):

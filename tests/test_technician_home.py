@@ -66,23 +66,19 @@ def test_home_sorts_by_priority_site_or_time_to_target(client_for, reporter, des
 def test_time_to_target_says_left_at_risk_breached_or_paused(reporter, desk, technician, site):
     incident = passed_incident(reporter, desk, technician=technician, site=site)
     due = incident.resolution_due_at
-    assert time_to_target(incident, due - timedelta(days=2))["level"] == "ok"
-    assert time_to_target(incident, due - timedelta(minutes=30)) == {
-        "label": "30 min left",
-        "level": "at_risk",
-    }
-    assert time_to_target(incident, due + timedelta(hours=2))["label"] == "breached 2 h 00 min ago"
+    assert time_to_target(incident, due - timedelta(days=2)).state == "ok"
+    soon = time_to_target(incident, due - timedelta(minutes=30))
+    assert (soon.state, soon.text) == ("at_risk", "30 min left")
+    assert time_to_target(incident, due + timedelta(hours=2)).text == "breached 2 h ago"
     incident.paused_since = due - timedelta(hours=5)
-    assert time_to_target(incident, due + timedelta(days=9)) == {
-        "label": "paused (5 h 00 min left)",
-        "level": "paused",
-    }
+    paused = time_to_target(incident, due + timedelta(days=9))
+    assert (paused.state, paused.text) == ("paused", "paused (5 h left)")
 
 
 def test_home_shows_time_to_target(client_for, reporter, desk, technician, site):
     passed_incident(reporter, desk, technician=technician, site=site)
     body = client_for(technician).get(HOME).content.decode()
-    assert 'data-target-level="ok"' in body
+    assert 'data-target-state="ok"' in body
     assert " left</span>" in body
 
 

@@ -71,12 +71,26 @@ def priority_for(impact: int, urgency: int) -> int:
     return int(impact) + int(urgency) - 1
 
 
+class TargetHours(models.TextChoices):
+    """Which time a target counts: the site's opening hours, or every hour of the week."""
+
+    SCHOOL = "school", "School hours (the site's calendar)"
+    ALL = "all", "All hours (around the clock)"
+
+
 class PriorityTarget(models.Model):
     """How fast the desk must respond and the service be restored, per priority."""
 
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, unique=True)
     response_minutes = models.PositiveIntegerField()
     resolution_minutes = models.PositiveIntegerField()
+    hours = models.CharField(
+        "counts",
+        max_length=10,
+        choices=TargetHours.choices,
+        default=TargetHours.SCHOOL,
+        help_text="School hours skip evenings, weekends, holidays and closure days.",
+    )
 
     class Meta:
         ordering = ["priority"]
@@ -85,12 +99,22 @@ class PriorityTarget(models.Model):
         return self.get_priority_display()
 
 
+# A school day in the default calendar (08:00–17:00), in minutes.
+SCHOOL_DAY = 9 * 60
+
+# (response, resolution) minutes per priority when the admin has set none. Priority 1
+# counts all hours (an outage is chased in the evening too); the others count school
+# hours, so "3 school days" is three days of the site's opening hours.
 DEFAULT_TARGETS = {
     Priority.CRITICAL: (30, 4 * 60),
     Priority.HIGH: (60, 8 * 60),
-    Priority.MEDIUM: (4 * 60, 3 * 24 * 60),
-    Priority.LOW: (24 * 60, 5 * 24 * 60),
-    Priority.PLANNING: (2 * 24 * 60, 10 * 24 * 60),
+    Priority.MEDIUM: (4 * 60, 3 * SCHOOL_DAY),
+    Priority.LOW: (SCHOOL_DAY, 5 * SCHOOL_DAY),
+    Priority.PLANNING: (2 * SCHOOL_DAY, 10 * SCHOOL_DAY),
+}
+DEFAULT_TARGET_HOURS = {
+    priority: TargetHours.ALL if priority == Priority.CRITICAL else TargetHours.SCHOOL
+    for priority in Priority
 }
 
 

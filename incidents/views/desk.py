@@ -10,7 +10,6 @@ not validate shows the incident page again with the message next to the field.
 
 import csv
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import (
     Http404,
     HttpResponse,
@@ -31,11 +30,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.timesince import timesince, timeuntil
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import roles
-from incidents import selectors, workflow
+from incidents import selectors, targets, workflow
 from incidents.filters import (
     AT_RISK,
     BREACHED,
@@ -44,7 +42,6 @@ from incidents.filters import (
     STAFF_STATUS_LABELS,
     QueueFilter,
     queue_queryset,
-    target_conditions,
 )
 from incidents.forms_desk import (
     THIN_ANSWER,
@@ -65,19 +62,18 @@ from incidents.forms_desk import (
     place_initial,
 )
 from incidents.models import (
-    DEFAULT_TARGETS,
     ClosureCode,
     DiagnosticEntry,
     Impact,
     Incident,
     Priority,
-    PriorityTarget,
     Status,
     TriedToRepeat,
     Urgency,
     parse_reference,
     priority_for,
 )
+from incidents.targets import format_duration, format_target, target_clocks
 
 from .access import back_to, desk_required, run_move, support_required
 
@@ -110,16 +106,16 @@ def _state_counts(filterset: QueueFilter) -> dict:
     Closed calls are not counted: their number grows without end and the desk's
     work is the open ones (the Closed tab lists them).
     """
-    breached, at_risk = target_conditions(filterset.now)
     rows = (
         filterset.queryset_without("state", "sort")
         .filter(status__in=OPEN_STATUSES)
+        .alias(count_state=targets.call_state_expression(filterset.now))
         .order_by()
         .values("status")
         .annotate(
             n=Count("id"),
-            breached=Count("id", filter=breached),
-            at_risk=Count("id", filter=at_risk),
+            breached=Count("id", filter=Q(count_state=BREACHED)),
+            at_risk=Count("id", filter=Q(count_state=AT_RISK)),
         )
     )
     by_state = {row["status"]: row for row in rows}
@@ -157,7 +153,7 @@ def queue(request):
     rows = filterset.qs if valid else Incident.objects.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for incident in page.object_list:
-        incident.age = timesince(incident.created_at, filterset.now, depth=1)
+        incident.age = format_duration(filterset.now - incident.created_at)
     partial = bool(request.htmx) and request.htmx.target == "queue-table"
     context = {
         "filter": filterset,
@@ -173,6 +169,7 @@ def queue(request):
         "now": filterset.now,
         "BREACHED": BREACHED,
         "AT_RISK": AT_RISK,
+        "PAUSED": targets.PAUSED,
         "OPEN": OPEN,
     }
     template = "incidents/desk/queue.html" + ("#queue-table" if partial else "")
@@ -223,7 +220,7 @@ EXPORT_COLUMNS = [
 
 
 def _export_row(incident: Incident) -> list[str]:
-    target = {BREACHED: "breached", AT_RISK: "at risk"}.get(incident.target_state, "")
+    target = targets.LABELS[incident.target_state]
     row = [
         incident.reference,
         _when(incident.created_at),
@@ -355,50 +352,13 @@ def bulk(request):
 # ================================================================= the staff incident page
 
 
-@dataclass
-class TargetClock:
-    """One target (response or resolution) as the desk reads it."""
-
-    name: str
-    due: datetime | None
-    done_at: datetime | None
-    state: str  # met, missed, on_track, at_risk, breached, paused, none
-    text: str
-
-
-def target_clocks(incident: Incident, now=None) -> list[TargetClock]:
-    """Response and resolution targets with the time left; the clock waits while paused."""
-    now = now or timezone.now()
-    clock = incident.paused_since or now
-    targets = [
-        ("Response", incident.response_due_at, incident.responded_at),
-        ("Resolution", incident.resolution_due_at, incident.resolved_at),
-    ]
-    result = []
-    for name, due, done_at in targets:
-        if due is None:
-            result.append(TargetClock(name, None, done_at, "none", "no target"))
-        elif done_at is not None:
-            met = done_at <= due
-            text = "met" if met else f"missed by {timesince(due, done_at)}"
-            result.append(TargetClock(name, due, done_at, "met" if met else "missed", text))
-        elif incident.status == Status.CLOSED:
-            result.append(TargetClock(name, due, None, "none", "closed"))
-        elif clock > due:
-            text = f"breached {timesince(due, clock)} ago"
-            if incident.paused_since:
-                text += " (clock paused)"
-            result.append(TargetClock(name, due, None, "breached", text))
-        else:
-            left = due - clock
-            span = due - incident.created_at
-            state = "at_risk" if left * 4 <= span else "on_track"
-            text = f"{timeuntil(due, clock)} left"
-            if incident.paused_since:
-                state = "paused"
-                text += f", clock paused since {timezone.localtime(incident.paused_since):%H:%M %a %d %b}"
-            result.append(TargetClock(name, due, None, state, text))
-    return result
+def visit_warning(incident: Incident) -> str:
+    """What the desk reads when a booked visit falls after the resolution target."""
+    due = timezone.localtime(incident.resolution_due_at)
+    return (
+        f"The technician's visit on {incident.visit_date:%A %d %B} is after the resolution "
+        f"target ({due:%A %d %B, %H:%M}): the call will breach unless it is resolved sooner."
+    )
 
 
 SHEET_QUESTIONS = {
@@ -474,33 +434,23 @@ def _sheet_of(incident: Incident):
 
 def priority_matrix() -> list[dict]:
     """Impact × urgency → priority with its targets, for the accept form."""
-    targets = {
-        t.priority: (t.response_minutes, t.resolution_minutes) for t in PriorityTarget.objects.all()
-    }
+    rules = targets.rules()
     rows = []
     for impact in Impact:
         cells = []
         for urgency in Urgency:
             priority = priority_for(impact, urgency)
-            response, resolution = targets.get(priority, DEFAULT_TARGETS[priority])
+            rule = rules[priority]
+            school = rule.counts_school_hours
             cells.append(
                 {
                     "priority": priority,
-                    "response": _minutes(response),
-                    "resolution": _minutes(resolution),
+                    "response": format_target(rule.response_minutes, school),
+                    "resolution": format_target(rule.resolution_minutes, school),
                 }
             )
         rows.append({"impact": impact.label, "cells": cells})
     return rows
-
-
-def _minutes(minutes: int) -> str:
-    if minutes % (24 * 60) == 0:
-        days = minutes // (24 * 60)
-        return f"{days} day{'s' if days != 1 else ''}"
-    if minutes % 60 == 0:
-        return f"{minutes // 60} h"
-    return f"{minutes} min"
 
 
 def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
@@ -593,6 +543,11 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
         "sheet_rows": sheet_rows(sheet, flags) if sheet else [],
         "sheet_flags": flags,
         "targets": target_clocks(incident),
+        "visit_warning": (
+            visit_warning(incident)
+            if targets.visit_after_target(incident, incident.visit_date)
+            else ""
+        ),
         "log": selectors.call_log_for(user, incident),
         "attachments": list(incident.attachments.all()),
         "can": can,
@@ -791,7 +746,7 @@ def request_technician(request, ref):
         return _invalid(request, incident, "technician", form)
     data = form.cleaned_data
     who = data["technician"].display_name if data["technician"] else "the technician pool"
-    run_move(
+    moved = run_move(
         request,
         incident,
         lambda: workflow.incident_request_technician(
@@ -804,6 +759,8 @@ def request_technician(request, ref):
         ),
         f"Passed to {who}.",
     )
+    if moved is not None and targets.visit_after_target(moved, data["visit_date"]):
+        messages.warning(request, visit_warning(moved))
     return back_to(incident)
 
 

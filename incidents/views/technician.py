@@ -42,6 +42,7 @@ from incidents.models import (
     SupportGroup,
 )
 
+from ..targets import TargetClock, headline_clock
 from .access import back_to, run_move, support_required, technician_required
 
 SEEN_KEY = "technician_seen_at"
@@ -69,32 +70,9 @@ def _posted(request):
 # ---------------------------------------------------------------- time to target
 
 
-def _duration(delta: timedelta) -> str:
-    minutes = int(abs(delta.total_seconds()) // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min"
-
-
-def time_to_target(incident: Incident, now) -> dict:
-    """What is left of the resolution target: a label and a level for the row's colour."""
-    due = incident.resolution_due_at
-    if due is None:
-        return {"label": "no target", "level": "none"}
-    if incident.paused_since is not None:
-        left = due - incident.paused_since
-        return {"label": f"paused ({_duration(left)} left)", "level": "paused"}
-    left = due - now
-    if left.total_seconds() < 0:
-        return {"label": f"breached {_duration(left)} ago", "level": "breached"}
-    allowed = due - incident.created_at
-    if left < allowed / 4:
-        return {"label": f"{_duration(left)} left", "level": "at_risk"}
-    return {"label": f"{_duration(left)} left", "level": "ok"}
+def time_to_target(incident: Incident, now) -> TargetClock:
+    """The target that decides the call's state, with the time left or over."""
+    return headline_clock(incident, now)
 
 
 def _with_targets(incidents, now) -> list[Incident]:
