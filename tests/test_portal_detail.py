@@ -29,7 +29,9 @@ def test_the_page_shows_the_sheet_as_written(client_for, reporter, incident):
     assert "The power light was on but a blank page came out." in page
     assert "There is paper in the tray." in page
     assert "Yesterday afternoon" in page
-    assert "Yes – Period 3" in page
+    assert "I can talk it through with a technician" in page
+    assert "When are you available?" in page
+    assert "Period 3" in page
     assert "Received – the service desk will check it" in page
     assert "Main building" in page
 

@@ -43,24 +43,25 @@ from incidents.filters import (
     QueueFilter,
     queue_queryset,
 )
-from incidents.forms_desk import (
+from incidents.forms.desk import (
     THIN_ANSWER,
     AcceptForm,
     BulkForm,
     CloseForm,
+    DeskMessageForm,
     DetailsForm,
     HandOverForm,
     KnowledgeSearchForm,
     LinkArticleForm,
+    LinkProblemForm,
     LogCallForm,
-    MessageForm,
     NoteForm,
-    ProblemForm,
     ReturnForm,
     TechnicianForm,
     VersionedForm,
     place_initial,
 )
+from incidents.forms.sheet import answer_rows, ask_again
 from incidents.models import (
     ClosureCode,
     DiagnosticEntry,
@@ -361,16 +362,6 @@ def visit_warning(incident: Incident) -> str:
     )
 
 
-SHEET_QUESTIONS = {
-    "tried_to_repeat": "Could you try to make it happen again, and tell us whether it did?",
-    "expected": "What did you expect to happen?",
-    "happened": "What exactly happened (any message on the screen, lights, sounds)?",
-    "checked": "What did you check (cables, power, paper, another computer)?",
-    "last_worked": "When did it last work, to your knowledge?",
-    "availability": "When are you available to talk it through?",
-}
-
-
 def sheet_flags(sheet) -> dict[str, str]:
     """The answers missing or too thin to act on, by field, with why."""
     if sheet is None:
@@ -391,38 +382,6 @@ def sheet_flags(sheet) -> dict[str, str]:
     if sheet.available_to_discuss and not sheet.availability.strip():
         flags["availability"] = "Available to talk, but not said when."
     return flags
-
-
-SHEET_ROWS = [
-    "tried_to_repeat",
-    "expected",
-    "happened",
-    "checked",
-    "last_worked",
-    "had_before",
-    "had_before_details",
-    "further_info",
-    "available_to_discuss",
-    "availability",
-    "answered_by",
-]
-
-
-def sheet_rows(sheet, flags: dict[str, str]) -> list[dict]:
-    rows = []
-    for name in SHEET_ROWS:
-        field = sheet._meta.get_field(name)
-        value = getattr(sheet, name)
-        if field.choices:
-            value = getattr(sheet, f"get_{name}_display")()
-        elif isinstance(value, bool):
-            value = "Yes" if value else "No"
-        if name in ("had_before_details", "answered_by") and not value:
-            continue
-        rows.append(
-            {"name": name, "label": field.verbose_name, "value": value, "flag": flags.get(name, "")}
-        )
-    return rows
 
 
 def _sheet_of(incident: Incident):
@@ -455,7 +414,7 @@ def priority_matrix() -> list[dict]:
 
 def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
     version = {"version": incident.version}
-    question = "\n".join(SHEET_QUESTIONS[name] for name in SHEET_QUESTIONS if name in flags)
+    question = ask_again(flags)
     close_initial = {**version, "resolution": incident.resolution}
     if incident.working_again_at:
         close_initial["code"] = ClosureCode.RESOLVED_ITSELF
@@ -481,10 +440,10 @@ def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
                 "visit_date": incident.visit_date,
             },
         ),
-        "message": MessageForm(prefix="message"),
+        "message": DeskMessageForm(prefix="message"),
         "note": NoteForm(prefix="note"),
         "close": CloseForm(prefix="close", initial=close_initial, incident=incident),
-        "problem": ProblemForm(prefix="problem", initial={"title": incident.summary}),
+        "problem": LinkProblemForm(prefix="problem", initial={"title": incident.summary}),
     }
 
 
@@ -540,7 +499,7 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
         "unread_for_me": unread_for_me,
         "status_label": STAFF_STATUS_LABELS[incident.status],
         "sheet": sheet,
-        "sheet_rows": sheet_rows(sheet, flags) if sheet else [],
+        "sheet_rows": answer_rows(sheet, flags),
         "sheet_flags": flags,
         "targets": target_clocks(incident),
         "visit_warning": (
@@ -772,7 +731,7 @@ def request_technician(request, ref):
 def message_user(request, ref):
     """A message to the user: in the public call log and in their inbox."""
     incident = _incident(request, ref)
-    form = MessageForm(request.POST, prefix="message")
+    form = DeskMessageForm(request.POST, prefix="message")
     if not form.is_valid():
         return _invalid(request, incident, "message", form)
     run_move(
@@ -852,7 +811,7 @@ def _open_problem_and_link(incident: Incident, by, title: str, description: str)
 def link_problem(request, ref):
     """Follow the incident into problem management: an existing problem or a new one."""
     incident = _incident(request, ref)
-    form = ProblemForm(request.POST, prefix="problem")
+    form = LinkProblemForm(request.POST, prefix="problem")
     if not form.is_valid():
         return _invalid(request, incident, "problem", form)
     data = form.cleaned_data
@@ -975,7 +934,7 @@ def _print_item(incident: Incident) -> dict:
     diagnostics = list(incident.diagnostics.all())
     return {
         "incident": incident,
-        "sheet_rows": sheet_rows(sheet, {}) if sheet else [],
+        "sheet_rows": answer_rows(sheet),
         "diagnostics": diagnostics,
         "minutes_total": sum(d.minutes_spent for d in diagnostics),
         "consultations": list(incident.consultations.all()),

@@ -24,19 +24,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import roles
 from incidents import selectors, workflow
-from incidents.forms_portal import (
+from incidents.forms.portal import (
     AnswerForm,
     ArticleSearchForm,
     AttachForm,
-    EquipmentSearchForm,
+    EquipmentLookupForm,
     HelpForm,
     IncidentFilterForm,
-    MessageForm,
+    IncidentReportForm,
     ReopenForm,
-    ReportForm,
-    SheetForm,
+    UserMessageForm,
     WorkingAgainForm,
 )
+from incidents.forms.sheet import SheetForm, answer_rows
 from incidents.models import EntryKind, Incident, KnowledgeArticle, Status, format_reference
 
 from .access import back_to, run_move
@@ -55,7 +55,7 @@ def report(request):
         already = _incident_for_token(request.user, request.POST.get("submission_token"))
         if already is not None:
             return redirect("incidents:confirmation", ref=already.reference)
-        form = ReportForm(request.POST, request.FILES)
+        form = IncidentReportForm(request.POST, request.FILES)
         sheet_form = SheetForm(request.POST)
         if all([form.is_valid(), sheet_form.is_valid()]):
             incident = _file(request, form, sheet_form)
@@ -65,7 +65,7 @@ def report(request):
         selected = form.cleaned_data.get("equipment")
     else:
         site_id = _positive_int(request.GET.get("site"))
-        form = ReportForm(site_id=site_id, initial={"site": site_id} if site_id else {})
+        form = IncidentReportForm(site_id=site_id, initial={"site": site_id} if site_id else {})
         if request.htmx and "site" in request.GET:
             return render(request, "incidents/portal/report.html#room-field", {"form": form})
         sheet_form = SheetForm()
@@ -160,7 +160,7 @@ def report_help(request):
 @login_required
 def equipment_search(request):
     """Search the register by asset tag, room or name: radio options for the sheet."""
-    form = EquipmentSearchForm(request.GET)
+    form = EquipmentLookupForm(request.GET)
     context = {
         "results": form.results(),
         "selected_equipment": form.selected(),
@@ -247,7 +247,7 @@ def user_detail_context(request, incident, **bound_forms) -> dict:
         reopen_until = incident.resolved_at + timedelta(days=settings.REOPEN_WINDOW_DAYS)
     return {
         "incident": incident,
-        "sheet_rows": _sheet_rows(getattr(incident, "sheet", None)),
+        "sheet_rows": answer_rows(getattr(incident, "sheet", None)),
         "attachments": list(incident.attachments.all()),
         "log": log,
         "question": _question_text(question) if incident.status == Status.AWAITING_USER else "",
@@ -259,7 +259,7 @@ def user_detail_context(request, incident, **bound_forms) -> dict:
         "answer_form": bound_forms.get("answer_form") or AnswerForm(),
         "working_again_form": bound_forms.get("working_again_form") or WorkingAgainForm(),
         "reopen_form": bound_forms.get("reopen_form") or ReopenForm(),
-        "message_form": bound_forms.get("message_form") or MessageForm(),
+        "message_form": bound_forms.get("message_form") or UserMessageForm(),
         "attach_form": bound_forms.get("attach_form") or AttachForm(),
     }
 
@@ -269,28 +269,6 @@ def _question_text(entry) -> str:
     if entry is None:
         return ""
     return entry.text.removeprefix("More information needed:").strip() or entry.text
-
-
-def _sheet_rows(sheet) -> list[tuple[str, str]]:
-    """The sheet as written, question by question, in the words the form asked them."""
-    if sheet is None:
-        return []
-    labels = SheetForm.Meta.labels
-    had_before = sheet.get_had_before_display()
-    if sheet.had_before_details:
-        had_before += f" – {sheet.had_before_details}"
-    available = f"Yes – {sheet.availability}" if sheet.available_to_discuss else "No"
-    rows = [
-        (labels["tried_to_repeat"], sheet.get_tried_to_repeat_display()),
-        (labels["expected"], sheet.expected),
-        (labels["happened"], sheet.happened),
-        (labels["checked"], sheet.checked),
-        (labels["last_worked"], sheet.last_worked),
-        (labels["had_before"], had_before),
-        (labels["further_info"], sheet.further_info),
-        ("Can you talk it through with a technician?", available),
-    ]
-    return [(label, value or "—") for label, value in rows]
 
 
 def _show_again(request, incident, **bound_forms):
@@ -360,7 +338,7 @@ def reopen(request, ref):
 @login_required
 def user_message(request, ref):
     incident = selectors.get_incident_for(request.user, ref)
-    form = MessageForm(request.POST)
+    form = UserMessageForm(request.POST)
     if not form.is_valid():
         return _show_again(request, incident, message_form=form)
     run_move(

@@ -18,12 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from incidents import selectors, workflow
 from incidents.equipment_import import COLUMNS, REQUIRED, import_register, template_csv
-from incidents.forms_technician import (
+from incidents.forms.problems import (
     EquipmentImportForm,
     EquipmentSearchForm,
+    ProblemCreateForm,
     ProblemEditForm,
     ProblemFilterForm,
-    ProblemForm,
     ProblemResolveForm,
     PublishForm,
 )
@@ -113,7 +113,7 @@ def problem_list(request):
 @require_http_methods(["GET", "POST"])
 def problem_new(request):
     """Open a problem proactively, before any incident comes in."""
-    form = ProblemForm(_posted(request))
+    form = ProblemCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from incidents import charts, reporting
-from incidents.forms_reports import ReportForm, SiteFilterForm
+from incidents.forms.reports import ServiceReportForm, SiteFilterForm
 
 from .access import desk_required
 
@@ -35,7 +35,7 @@ def dashboard(request):
 @desk_required
 def service_report(request):
     today = timezone.localdate()
-    form = ReportForm.from_query(request.GET, today)
+    form = ServiceReportForm.from_query(request.GET, today)
     if not form.is_valid():
         context = {"form": form, "report": None, "shortcuts": _shortcuts(today, None)}
         return render(request, "incidents/reports/service_report.html", context, status=400)
@@ -55,7 +55,7 @@ def service_report(request):
 @require_GET
 @desk_required
 def service_report_csv(request):
-    form = ReportForm.from_query(request.GET, timezone.localdate())
+    form = ServiceReportForm.from_query(request.GET, timezone.localdate())
     if not form.is_valid():
         errors = "; ".join(
             f"{name}: {' '.join(messages)}" for name, messages in form.errors.items()

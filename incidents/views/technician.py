@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import roles
 from incidents import selectors, workflow
-from incidents.forms_technician import (
+from incidents.forms.technician import (
     CauseForm,
     ConsultationFilterForm,
     ConsultationUpdateForm,

@@ -11,18 +11,17 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
-from .models import Site
-from .reporting import MAX_PERIOD_DAYS, Period
+from incidents.models import Site
+from incidents.reporting import MAX_PERIOD_DAYS, Period
+
+from .base import BaseForm
+from .fields import DateInput
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class SiteFilterForm(forms.Form):
+class SiteFilterForm(BaseForm):
     """One site or all of them: the dashboard's only parameter."""
 
     site = forms.ModelChoiceField(
@@ -50,7 +49,7 @@ class SiteFilterForm(forms.Form):
         return self.cleaned_data.get("site") if self.is_valid() else None
 
 
-class ReportForm(forms.Form):
+class ServiceReportForm(BaseForm):
     start = forms.DateField(label="From", widget=DateInput)
     end = forms.DateField(label="To", widget=DateInput, help_text="Both days included.")
     site = forms.ModelChoiceField(
@@ -76,7 +75,7 @@ class ReportForm(forms.Form):
         )
 
     @classmethod
-    def from_query(cls, query, today: date) -> "ReportForm":
+    def from_query(cls, query, today: date) -> "ServiceReportForm":
         """Bind to the query string; a missing or empty date means last month's."""
         default = Period.last_month(today)
         data = query.copy()

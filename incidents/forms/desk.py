@@ -13,97 +13,41 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .filters import desk_people, technicians
-from .models import (
+from incidents.filters import desk_people, technicians
+from incidents.models import (
     Category,
     Channel,
     ClosureCode,
-    Equipment,
-    HadBefore,
     Impact,
     Incident,
-    IncidentSheet,
     KnowledgeArticle,
     Priority,
     Problem,
     Room,
     Site,
-    TriedToRepeat,
     Urgency,
     parse_reference,
 )
 
+from .base import BaseForm, VersionedForm
+from .fields import (
+    DateInput,
+    EquipmentField,
+    IncidentReferenceField,
+    MultiLineField,
+    PersonChoiceField,
+    RoomChoiceField,
+    SingleLineField,
+)
+from .sheet import QUESTIONS, USER, SheetQuestionsMixin
+
 # Shorter than this, an answer about what was expected or what happened is too thin to act on.
 THIN_ANSWER = 15
 MAX_SELECTION = 200
+_summary_length = Incident._meta.get_field("summary").max_length
 
 
-def _text(rows: int = 3) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        extra = f" – {obj.job_title}" if obj.job_title else ""
-        return f"{obj.display_name} ({obj.username}){extra}"
-
-
-class RoomChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.site.name} · {obj.name}"
-
-
-class EquipmentField(forms.CharField):
-    """An asset tag typed in (the register can be long): → the Equipment, or None."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 40)
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("label", "Equipment (asset tag)")
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        tag = super().clean(value).strip()
-        if not tag:
-            return None
-        equipment = Equipment.objects.filter(asset_tag__iexact=tag).first()
-        if equipment is None:
-            raise forms.ValidationError(f"No equipment has the asset tag {tag}.")
-        return equipment
-
-
-class IncidentReferenceField(forms.CharField):
-    """INC-000123 (or 123) → that incident, or a message next to the field."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        text = super().clean(value).strip()
-        if not text:
-            return None
-        pk = parse_reference("INC", text)
-        incident = Incident.objects.filter(pk=pk).first() if pk else None
-        if incident is None:
-            raise forms.ValidationError(f"There is no incident {text}.")
-        return incident
-
-
-class VersionedForm(forms.Form):
-    """Carries the version the person was looking at."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
-
-
-class PlaceForm(forms.Form):
+class PlaceForm(BaseForm):
     """Site, room and equipment, kept consistent with each other."""
 
     site = forms.ModelChoiceField(queryset=Site.objects.filter(is_active=True))
@@ -142,10 +86,10 @@ def place_initial(incident: Incident) -> dict:
 
 
 class ReturnForm(VersionedForm):
-    question = forms.CharField(
+    question = MultiLineField(
         label="Your question for the user",
         max_length=2000,
-        widget=_text(4),
+        rows=4,
         help_text="They are told at once and answer on the incident's page.",
     )
 
@@ -161,7 +105,7 @@ class AcceptForm(VersionedForm, PlaceForm):
 
 
 class DetailsForm(AcceptForm):
-    summary = forms.CharField(label="Summary", max_length=200)
+    summary = SingleLineField(label="Summary", max_length=_summary_length)
     field_order = ["summary", *AcceptForm.field_order]
 
     def __init__(self, *args, **kwargs):
@@ -170,11 +114,11 @@ class DetailsForm(AcceptForm):
         self.fields["category"].empty_label = "Not classified"
 
 
-class KnowledgeSearchForm(forms.Form):
-    kb = forms.CharField(label="Search the knowledge base", max_length=200, required=False)
+class KnowledgeSearchForm(BaseForm):
+    kb = SingleLineField(label="Search the knowledge base", max_length=200, required=False)
 
 
-class LinkArticleForm(forms.Form):
+class LinkArticleForm(BaseForm):
     article = forms.ModelChoiceField(
         queryset=KnowledgeArticle.objects.filter(is_published=True), widget=forms.HiddenInput
     )
@@ -192,9 +136,7 @@ class TechnicianForm(VersionedForm):
         required=False,
         empty_label="The technician pool",
     )
-    note = forms.CharField(
-        label="Note for the technician", max_length=2000, required=False, widget=_text(3)
-    )
+    note = MultiLineField(label="Note for the technician", max_length=2000, required=False, rows=3)
     visit_date = forms.DateField(
         label="For the scheduled visit on",
         required=False,
@@ -212,20 +154,20 @@ class TechnicianForm(VersionedForm):
 # ---------------------------------------------------------------- communication
 
 
-class MessageForm(forms.Form):
-    text = forms.CharField(
+class DeskMessageForm(BaseForm):
+    text = MultiLineField(
         label="Message to the user",
         max_length=5000,
-        widget=_text(3),
+        rows=3,
         help_text="The user sees it in the call log and is told.",
     )
 
 
-class NoteForm(forms.Form):
-    text = forms.CharField(
+class NoteForm(BaseForm):
+    text = MultiLineField(
         label="Internal note",
         max_length=5000,
-        widget=_text(3),
+        rows=3,
         help_text="Support staff only: never shown to the user.",
     )
 
@@ -235,11 +177,11 @@ class NoteForm(forms.Form):
 
 class CloseForm(VersionedForm):
     code = forms.ChoiceField(label="Closure code", choices=ClosureCode.choices)
-    resolution = forms.CharField(
+    resolution = MultiLineField(
         label="Resolution",
         max_length=4000,
         required=False,
-        widget=_text(3),
+        rows=3,
         help_text="The user is told this when the call is closed.",
     )
     duplicate_of = IncidentReferenceField(
@@ -263,15 +205,15 @@ class CloseForm(VersionedForm):
         return data
 
 
-class ProblemForm(forms.Form):
+class LinkProblemForm(BaseForm):
     """Link to an existing problem, or open a new one from the incident."""
 
-    problem = forms.CharField(
+    problem = SingleLineField(
         label="Existing problem", max_length=20, required=False, help_text="e.g. PRB-000012"
     )
-    title = forms.CharField(label="Or open a new problem", max_length=200, required=False)
-    description = forms.CharField(
-        label="What is known so far", max_length=4000, required=False, widget=_text(3)
+    title = SingleLineField(label="Or open a new problem", max_length=200, required=False)
+    description = MultiLineField(
+        label="What is known so far", max_length=4000, required=False, rows=3
     )
 
     def clean_problem(self):
@@ -331,7 +273,7 @@ class IdListField(forms.Field):
             raise forms.ValidationError("Tick the incidents first.")
 
 
-class BulkForm(forms.Form):
+class BulkForm(BaseForm):
     ASSIGN, PRIORITY, TAKE, DUPLICATE, PRINT = "assign", "priority", "take", "duplicate", "print"
     ACTIONS = [
         (TAKE, "Take ownership"),
@@ -378,22 +320,15 @@ class BulkForm(forms.Form):
 
 # ---------------------------------------------------------------- a call logged for a user
 
-SHEET_FIELDS = [
-    "tried_to_repeat",
-    "expected",
-    "happened",
-    "checked",
-    "last_worked",
-    "had_before",
-    "had_before_details",
-    "further_info",
-    "available_to_discuss",
-    "availability",
-]
 
+class LogCallForm(SheetQuestionsMixin, PlaceForm):
+    """A call that came by phone, e-mail or in person, written down by the desk.
 
-class LogCallForm(forms.ModelForm):
-    """A call that came by phone, e-mail or in person, written down by the desk."""
+    It asks the sheet's questions in the words the user's own form uses, plus the
+    desk's (who gave the answers).
+    """
+
+    questions = QUESTIONS
 
     reporter = PersonChoiceField(
         label="Who is it for?",
@@ -406,36 +341,13 @@ class LogCallForm(forms.ModelForm):
         initial=Channel.PHONE,
         widget=forms.RadioSelect,
     )
-    answered_by = forms.CharField(
-        label="Answers given by",
-        max_length=120,
+    summary = SingleLineField(label="What is wrong, in a few words", max_length=_summary_length)
+    equipment_description = SingleLineField(
+        label="Equipment not in the register",
+        max_length=Incident._meta.get_field("equipment_description").max_length,
         required=False,
-        help_text="Leave empty if the person themselves gave them.",
-    )
-    summary = forms.CharField(label="What is wrong, in a few words", max_length=200)
-    site = forms.ModelChoiceField(queryset=Site.objects.filter(is_active=True))
-    room = RoomChoiceField(
-        queryset=Room.objects.filter(is_active=True).select_related("site"),
-        required=False,
-        empty_label="No room",
-    )
-    equipment = EquipmentField()
-    equipment_description = forms.CharField(
-        label="Equipment not in the register", max_length=200, required=False
     )
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
-
-    class Meta:
-        model = IncidentSheet
-        fields = SHEET_FIELDS
-        widgets = {
-            "tried_to_repeat": forms.RadioSelect,
-            "had_before": forms.RadioSelect,
-            "expected": _text(2),
-            "happened": _text(3),
-            "checked": _text(2),
-            "further_info": _text(2),
-        }
 
     field_order = [
         "reporter",
@@ -446,27 +358,19 @@ class LogCallForm(forms.ModelForm):
         "room",
         "equipment",
         "equipment_description",
-        *SHEET_FIELDS,
     ]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("submission_token", uuid.uuid4())
         super().__init__(*args, **kwargs)
-        self.fields["tried_to_repeat"].choices = TriedToRepeat.choices
-        self.fields["had_before"].choices = HadBefore.choices
 
-    def clean(self):
-        data = super().clean()
-        site, room, equipment = data.get("site"), data.get("room"), data.get("equipment")
-        if site and room and room.site_id != site.pk:
-            self.add_error("room", f"{room.name} is not at {site}.")
-        if site and equipment and equipment.site_id != site.pk:
-            self.add_error("equipment", f"{equipment} is registered at another site.")
-        return data
+    def user_sheet_fields(self) -> list:
+        """The user's questions (the desk's own are laid out with the caller's details)."""
+        return [self[q.name] for q in self.questions if q.answered_by == USER]
 
     def sheet(self) -> dict:
-        data = self.cleaned_data
-        sheet = {name: data[name] for name in SHEET_FIELDS}
-        sheet["answered_by"] = data["answered_by"].strip() or data["reporter"].display_name
+        sheet = super().sheet()
+        reporter = self.cleaned_data["reporter"]
+        sheet["answered_by"] = sheet["answered_by"] or reporter.display_name
         return sheet

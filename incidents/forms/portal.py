@@ -1,4 +1,5 @@
-"""Forms of the user's side: the incident sheet, and what a user sends afterwards.
+"""Forms of the user's side: filing an incident, finding the equipment, and what a user
+sends afterwards. The sheet's questions live in `incidents.forms.sheet`.
 
 Each form takes only its own fields: whatever else is posted (priority, owner,
 assignee, status…) is ignored, because nothing reads it.
@@ -7,70 +8,14 @@ assignee, status…) is ignored, because nothing reads it.
 import uuid
 
 from django import forms
-from django.conf import settings
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 
-from . import uploads
-from .models import Equipment, HadBefore, Incident, IncidentSheet, Room, Site, TriedToRepeat
+from incidents.models import Equipment, Incident, Room, Site
 
-SHEET_FIELDS = [
-    "tried_to_repeat",
-    "expected",
-    "happened",
-    "checked",
-    "last_worked",
-    "had_before",
-    "had_before_details",
-    "further_info",
-    "available_to_discuss",
-    "availability",
-]
+from .base import BaseForm
+from .fields import MultiLineField, PhotosField, RoomChoiceField, SingleLineField, photos_help
 
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.Field):
-    """Any number of photos (up to the limit), checked and cleaned by `incidents.uploads`."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"accept": uploads.ACCEPT_ATTRIBUTE, "multiple": True})
-
-    def to_python(self, data):
-        if not data:
-            return []
-        return list(data) if isinstance(data, list | tuple) else [data]
-
-    def validate(self, value):
-        if self.required and not value:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-
-    def clean(self, value):
-        files = self.to_python(value)
-        self.validate(files)
-        return uploads.clean_photos(files)
-
-
-def photos_help(*, optional: bool = True) -> str:
-    limits = (
-        f"JPEG, PNG, WebP or GIF, up to {settings.UPLOAD_MAX_FILES} pictures of "
-        f"{filesizeformat(settings.UPLOAD_MAX_BYTES)} each. "
-        "Location data is removed from photos before they are kept."
-    )
-    if optional:
-        return "Optional. A photo of the error screen or the equipment helps. " + limits
-    return limits
-
-
-class RoomChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
+_summary_length = Incident._meta.get_field("summary").max_length
 
 
 def rooms_grouped_by_site(rooms) -> list:
@@ -81,7 +26,7 @@ def rooms_grouped_by_site(rooms) -> list:
     return [("", "Choose the room (optional)"), *groups.items()]
 
 
-class ReportForm(forms.Form):
+class IncidentReportForm(BaseForm):
     """Where it is and what it is: the incident's part of the sheet.
 
     The equipment is picked from the register (a radio choice filled by the search,
@@ -89,11 +34,11 @@ class ReportForm(forms.Form):
     in free text when it is not in the register.
     """
 
-    submission_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-    summary = forms.CharField(
+    submission_token = SingleLineField(widget=forms.HiddenInput, required=False, max_length=64)
+    summary = SingleLineField(
         label="What is wrong, in a few words?",
         error_messages={"required": "Say in a few words what is wrong."},
-        max_length=Incident._meta.get_field("summary").max_length,
+        max_length=_summary_length,
         help_text="For example: the projector in room 12 shows no picture.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -108,7 +53,7 @@ class ReportForm(forms.Form):
         queryset=Room.objects.filter(is_active=True, site__is_active=True).select_related("site"),
         required=False,
     )
-    equipment_query = forms.CharField(
+    equipment_query = SingleLineField(
         label="Find the equipment",
         max_length=100,
         required=False,
@@ -120,7 +65,7 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.HiddenInput,
     )
-    equipment_description = forms.CharField(
+    equipment_description = SingleLineField(
         label="Not in the list? Describe it",
         max_length=Incident._meta.get_field("equipment_description").max_length,
         required=False,
@@ -196,81 +141,10 @@ class ReportForm(forms.Form):
         return data
 
 
-REQUIRED_MESSAGES = {
-    "tried_to_repeat": "Say whether you tried to make it happen again.",
-    "expected": "Say what you expected to happen.",
-    "happened": "Say what exactly happened: this is what the technician needs most.",
-}
-
-
-class SheetForm(forms.ModelForm):
-    """The guide's questions, in its own plain words, with its examples as help."""
-
-    class Meta:
-        model = IncidentSheet
-        fields = SHEET_FIELDS
-        labels = {
-            "tried_to_repeat": "Did you try to make it happen again?",
-            "expected": "What did you expect to happen?",
-            "happened": "What exactly happened?",
-            "checked": "What did you check?",
-            "last_worked": "To your knowledge, when did it last work?",
-            "had_before": "Has it had the same problem before?",
-            "had_before_details": "When, if you know",
-            "further_info": "Anything further that might help?",
-            "available_to_discuss": "I can talk it through with a technician",
-            "availability": "When are you available?",
-        }
-        help_texts = {
-            "tried_to_repeat": "Try once more what you were doing when it went wrong.",
-            "expected": "For example: the printer to print a document.",
-            "happened": "For example: the printer's power light was on, but a blank page printed. "
-            "Write any error message word for word.",
-            "checked": "For example: that there was paper in the printer, that it was switched on.",
-            "last_worked": "For example: yesterday afternoon, or Monday period 2.",
-            "had_before": "If you picked the equipment above, its recent incidents are shown there.",
-            "further_info": "Anything else that might help to resolve it.",
-            "available_to_discuss": "Careful answers above usually make a conversation unnecessary.",
-            "availability": "For example: period 3 on Tuesday, or after 3:30 pm.",
-        }
-        widgets = {
-            "tried_to_repeat": forms.RadioSelect,
-            "expected": forms.Textarea(attrs={"rows": 2}),
-            "happened": forms.Textarea(attrs={"rows": 3}),
-            "checked": forms.Textarea(attrs={"rows": 2}),
-            "had_before": forms.RadioSelect,
-            "further_info": forms.Textarea(attrs={"rows": 2}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tried_to_repeat"].choices = TriedToRepeat.choices
-        self.fields["had_before"].choices = HadBefore.choices
-        self.fields["had_before"].required = False
-        for name, message in REQUIRED_MESSAGES.items():
-            self.fields[name].required = True
-            self.fields[name].error_messages["required"] = message
-
-    def clean_had_before(self):
-        return self.cleaned_data.get("had_before") or HadBefore.UNKNOWN
-
-    def clean(self):
-        data = super().clean()
-        for name in ("expected", "happened", "checked", "further_info"):
-            if isinstance(data.get(name), str):
-                data[name] = data[name].strip()
-        if data.get("available_to_discuss") and not (data.get("availability") or "").strip():
-            self.add_error("availability", "Say when you are available, or untick the box above.")
-        return data
-
-    def sheet(self) -> dict:
-        return {name: self.cleaned_data[name] for name in SHEET_FIELDS}
-
-
-class EquipmentSearchForm(forms.Form):
+class EquipmentLookupForm(BaseForm):
     """The register search's parameters: junk becomes an empty search, never an error page."""
 
-    equipment_query = forms.CharField(max_length=100, required=False)
+    equipment_query = SingleLineField(max_length=100, required=False)
     site = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     equipment = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
@@ -304,12 +178,12 @@ class EquipmentSearchForm(forms.Form):
         )
 
 
-class HelpForm(forms.Form):
+class HelpForm(BaseForm):
     """What the help panel looks at: the picked equipment and the words typed so far."""
 
     equipment = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    summary = forms.CharField(max_length=200, required=False)
-    happened = forms.CharField(max_length=2000, required=False)
+    summary = SingleLineField(max_length=_summary_length, required=False)
+    happened = MultiLineField(max_length=4000, required=False)
 
     def equipment_object(self):
         if not self.is_valid() or not self.cleaned_data["equipment"]:
@@ -322,44 +196,44 @@ class HelpForm(forms.Form):
         return f"{self.cleaned_data['summary']} {self.cleaned_data['happened']}".strip()
 
 
-class AnswerForm(forms.Form):
-    answer = forms.CharField(
+class AnswerForm(BaseForm):
+    answer = MultiLineField(
         label="Your answer",
         max_length=5000,
         error_messages={"required": "Write your answer to the service desk's question."},
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )
 
 
-class WorkingAgainForm(forms.Form):
-    note = forms.CharField(
+class WorkingAgainForm(BaseForm):
+    note = MultiLineField(
         label="A short note (optional)",
         max_length=Incident._meta.get_field("working_again_note").max_length,
         required=False,
         help_text="For example: it came back on after the network was fixed this morning.",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
     )
 
 
-class ReopenForm(forms.Form):
-    reason = forms.CharField(
+class ReopenForm(BaseForm):
+    reason = MultiLineField(
         label="What is still wrong?",
         max_length=5000,
         error_messages={"required": "Tell us what is still wrong."},
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )
 
 
-class MessageForm(forms.Form):
-    text = forms.CharField(
+class UserMessageForm(BaseForm):
+    text = MultiLineField(
         label="Your message",
         max_length=5000,
         error_messages={"required": "Write your message first."},
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )
 
 
-class AttachForm(forms.Form):
+class AttachForm(BaseForm):
     photos = PhotosField(
         label="Add photos", required=True, error_messages={"required": "Choose at least one photo."}
     )
@@ -369,7 +243,7 @@ class AttachForm(forms.Form):
         self.fields["photos"].help_text = photos_help(optional=False)
 
 
-class IncidentFilterForm(forms.Form):
+class IncidentFilterForm(BaseForm):
     """My incidents: open, closed or all. An unknown value shows all."""
 
     state = forms.ChoiceField(
@@ -380,8 +254,8 @@ class IncidentFilterForm(forms.Form):
         return self.cleaned_data.get("state", "") if self.is_valid() else ""
 
 
-class ArticleSearchForm(forms.Form):
-    q = forms.CharField(label="Search the help articles", max_length=100, required=False)
+class ArticleSearchForm(BaseForm):
+    q = SingleLineField(label="Search the help articles", max_length=100, required=False)
 
     def words(self) -> list[str]:
         if not self.is_valid():

@@ -1,0 +1,160 @@
+"""Forms of problem management and the equipment register."""
+
+from django import forms
+
+from incidents.models import (
+    Category,
+    EquipmentKind,
+    Incident,
+    Problem,
+    ProblemStatus,
+    Site,
+    SupportGroup,
+)
+
+from .base import BaseForm, BaseModelForm, VersionedForm
+from .fields import EquipmentField, MultiLineField, SingleLineField
+
+# ---------------------------------------------------------------- problems
+
+
+class ProblemFilterForm(BaseForm):
+    status = forms.ChoiceField(
+        label="State",
+        choices=[("", "Any state"), ("active", "Not resolved"), *ProblemStatus.choices],
+        required=False,
+    )
+    known_error = forms.ChoiceField(
+        label="Known error",
+        choices=[("", "Either"), ("yes", "Known errors"), ("no", "Not known errors")],
+        required=False,
+    )
+    q = SingleLineField(label="Search", max_length=100, required=False)
+
+
+class ProblemCreateForm(BaseModelForm):
+    """A new problem: what is seen, where, and any workaround already in place."""
+
+    title = SingleLineField(label="Title", max_length=Problem._meta.get_field("title").max_length)
+    description = MultiLineField(
+        label="Description", max_length=8000, rows=4, help_text="What is seen, where and how often."
+    )
+    equipment = EquipmentField(
+        help_text="Asset tag, if one piece of equipment is at the heart of it."
+    )
+    workaround = MultiLineField(label="Workaround", max_length=4000, required=False, rows=3)
+
+    class Meta:
+        model = Problem
+        fields = ["title", "description", "category", "equipment", "workaround"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        if self.instance.pk and self.instance.equipment_id:
+            self.initial["equipment"] = self.instance.equipment.asset_tag
+
+    def changes(self) -> dict:
+        """The fields as workflow.problem_update takes them."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ProblemEditForm(VersionedForm, ProblemCreateForm):
+    """Everything about a problem the team may change by hand, with the version seen."""
+
+    no_workaround_reason = MultiLineField(
+        label="Why there is no workaround", max_length=4000, required=False, rows=2
+    )
+    root_cause = MultiLineField(label="Root cause", max_length=8000, required=False, rows=3)
+    status = forms.ChoiceField(label="State")
+
+    class Meta(ProblemCreateForm.Meta):
+        fields = [*ProblemCreateForm.Meta.fields, "no_workaround_reason", "root_cause", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = [ProblemStatus.OPEN, ProblemStatus.INVESTIGATING, ProblemStatus.CLOSED]
+        current = self.instance.status
+        if current and current not in allowed:
+            allowed.insert(0, ProblemStatus(current))
+        self.fields["status"].choices = [(s.value, s.label) for s in allowed]
+        self.initial.setdefault("version", self.instance.version)
+
+
+class PublishForm(BaseForm):
+    symptoms = MultiLineField(
+        label="What people see (symptoms)",
+        max_length=4000,
+        required=False,
+        rows=2,
+        help_text="Users find the article by these words when they file a sheet.",
+    )
+
+
+class ProblemResolveForm(VersionedForm):
+    root_cause = MultiLineField(label="Root cause", max_length=8000, required=False, rows=3)
+    resolution = MultiLineField(label="How it was resolved", max_length=8000, rows=3)
+    incidents = forms.ModelMultipleChoiceField(
+        label="Resolve these incidents too",
+        queryset=Incident.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each gets its own call-log entry and its user is told.",
+    )
+
+    def __init__(self, *args, problem: Problem, open_incidents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["incidents"].queryset = open_incidents
+        self.fields["incidents"].label_from_instance = lambda i: (
+            f"{i.reference} {i.summary} ({i.site})"
+        )
+        self.initial.setdefault("version", problem.version)
+        self.initial.setdefault("root_cause", problem.root_cause)
+        self.initial.setdefault("incidents", [incident.pk for incident in open_incidents])
+
+    def clean_resolution(self):
+        value = self.cleaned_data["resolution"].strip()
+        if not value:
+            raise forms.ValidationError("Say how the problem was resolved.")
+        return value
+
+
+# ---------------------------------------------------------------- the equipment register
+
+
+class EquipmentSearchForm(BaseForm):
+    q = SingleLineField(label="Tag, name, make or model", max_length=100, required=False)
+    room = SingleLineField(label="Room", max_length=120, required=False)
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("", "Any kind"), *EquipmentKind.choices], required=False
+    )
+    site = forms.ModelChoiceField(
+        label="Site",
+        queryset=Site.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label="Any site",
+    )
+    supplier = forms.ModelChoiceField(
+        label="Supplier",
+        queryset=SupportGroup.objects.all(),
+        required=False,
+        empty_label="Any supplier",
+    )
+
+
+class EquipmentImportForm(BaseForm):
+    MAX_BYTES = 5 * 1024 * 1024
+
+    file = forms.FileField(label="CSV file", help_text="Comma-separated, with a header row.")
+    check_only = forms.BooleanField(
+        label="Only check the file, do not import", required=False, initial=False
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(
+                "The file is larger than 5 MB: split it and import each part."
+            )
+        return upload
