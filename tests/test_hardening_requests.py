@@ -103,7 +103,7 @@ def test_signed_in_pages_downloads_and_exports_are_never_stored(
 
 
 @pytest.mark.parametrize("url", ["/accounts/login/", "/healthz", "/no-such-page/", "/desk/"])
-def test_every_response_carries_a_permissions_policy(client, url):
+def test_every_response_carries_a_permissions_policy(db, client, url):
     response = client.get(url)
 
     policy = response["Permissions-Policy"]
