@@ -11,7 +11,8 @@
 # SECURE_SSL_REDIRECT=true and SECURE_HSTS_SECONDS. The worker delivers the e-mail
 # notifications queued in the database, so run it alongside the web container.
 
-FROM python:3.13-slim AS builder
+# The base image is pinned to an exact release; update it on purpose, not by accident.
+FROM python:3.13.11-slim-bookworm AS builder
 
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1
@@ -21,7 +22,7 @@ RUN /opt/venv/bin/pip install --upgrade pip \
     && /opt/venv/bin/pip install -r /tmp/requirements.txt
 
 
-FROM python:3.13-slim
+FROM python:3.13.11-slim-bookworm
 
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -48,4 +49,9 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
     CMD ["python", "scripts/healthcheck.py"]
 
-CMD ["gunicorn", "helpdesk.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+# Threaded workers: a connection that sends nothing waits in the poller and holds
+# no thread, so idle or slow clients cannot stall the site. Still, put a buffering
+# proxy in front (README, "Production"). WEB_CONCURRENCY processes × GUNICORN_THREADS.
+ENV WEB_CONCURRENCY=2 \
+    GUNICORN_THREADS=32
+CMD ["sh", "-c", "exec gunicorn helpdesk.wsgi:application --bind 0.0.0.0:8000 --worker-class gthread --workers ${WEB_CONCURRENCY} --threads ${GUNICORN_THREADS} --timeout 30 --keep-alive 5 --access-logfile -"]

@@ -22,6 +22,16 @@ class UserAdmin(BaseUserAdmin):
         ("Helpdesk", {"fields": ["job_title", "phone", "notify_by_email"]}),
     ]
 
+    # Powers only a superuser may hand out: a support admin manages people and
+    # roles, but cannot make anyone (themselves included) a superuser or staff.
+    SUPERUSER_ONLY_FIELDS = ("is_superuser", "is_staff", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [name for name in self.SUPERUSER_ONLY_FIELDS if name not in fields]
+        return fields
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 

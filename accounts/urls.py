@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from . import views
 from .forms import SignInForm
+from .password_reset import PasswordResetView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,7 +23,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -1,6 +1,7 @@
 import os
 
 from django.contrib import admin
+from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.urls import include, path
 from django.views.decorators.http import require_GET
@@ -8,7 +9,13 @@ from django.views.decorators.http import require_GET
 
 @require_GET
 def healthz(request):
-    """For the container's health check and load balancers: the app answers."""
+    """For the container's health check and load balancers: the app answers and
+    reaches its database (503 when it cannot, so traffic goes elsewhere)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
 
 

@@ -12,6 +12,7 @@ ValidationError that says, per file, why it was refused.
 """
 
 import io
+import math
 import unicodedata
 import warnings
 from pathlib import PureWindowsPath
@@ -31,10 +32,21 @@ ACCEPTED = {
 }
 ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp,image/gif"
 
-# A photo of a screen needs nothing near this; more is a decompression bomb.
-MAX_PIXELS = 40_000_000
-# Stored pictures are scaled down to this on the long side: plenty to read an error.
-MAX_EDGE = 4096
+# A photo of a screen needs no more than a 12-megapixel phone camera gives
+# (4096 × 3072), and a screenshot no more than a 4K screen (3840 × 2160). The size
+# is read from the file's header and checked before any pixel is decoded, which
+# keeps any accepted picture to a fraction of a second and some tens of MB
+# (`bench/photo_cost.py`). JPEG decodes at a reduced scale; the others cannot.
+MAX_PIXELS = 4096 * 3072
+SCREEN_PIXELS = 3840 * 2160
+MAX_PIXELS_BY_FORMAT = {
+    "JPEG": MAX_PIXELS,
+    "PNG": SCREEN_PIXELS,
+    "WEBP": SCREEN_PIXELS,
+    "GIF": SCREEN_PIXELS,
+}
+# Stored pictures are at most this on the long side: plenty to read an error.
+MAX_EDGE = 2048
 # Markup that has no business inside a photo: refused outright, before decoding.
 # (Five bytes or more each, so that compressed pixel data almost never matches by chance.)
 MARKUP = (
@@ -77,15 +89,32 @@ def _read(upload) -> bytes:
     return data
 
 
+def _too_many_pixels(width: int, height: int, source_format: str) -> PhotoRejected:
+    limit = MAX_PIXELS_BY_FORMAT.get(source_format, MAX_PIXELS)
+    return PhotoRejected(
+        f"it is too large a picture: {width:,} × {height:,} pixels, where a "
+        f"{source_format} may have at most {limit / 1_000_000:.1f} million; "
+        "send a smaller photo or screenshot"
+    )
+
+
 def _decode(data: bytes) -> tuple[Image.Image, str]:
-    """Open and fully decode the image, refusing what is not a whole, modest picture."""
+    """Open and decode the image, refusing what is not a whole, modest picture.
+
+    `Image.open` reads only the header, so the pixel count is known before any
+    decoding; a JPEG is decoded straight at a reduced scale (`draft`) when it is
+    bigger than what is stored.
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=list(ACCEPTED))
             width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise PhotoRejected("it is too large a picture (too many pixels)")
+            source_format = image.format
+            if width * height > MAX_PIXELS_BY_FORMAT.get(source_format, MAX_PIXELS):
+                raise _too_many_pixels(width, height, source_format)
+            if source_format == "JPEG":
+                image.draft("RGB", (MAX_EDGE, MAX_EDGE))
             image.load()
     except PhotoRejected:
         raise
@@ -95,27 +124,45 @@ def _decode(data: bytes) -> tuple[Image.Image, str]:
         raise PhotoRejected("it is not a JPEG, PNG, WebP or GIF picture") from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise PhotoRejected("the picture is damaged or incomplete") from None
-    return image, image.format
+    return image, source_format
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """The picture turned as its EXIF orientation says; damaged EXIF is refused."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow warns about odd but harmless tags
+            return ImageOps.exif_transpose(image) or image
+    except Exception:  # any failure parsing hostile metadata means the same thing
+        raise PhotoRejected(
+            "its photo information (EXIF) is damaged; take a screenshot or save it again"
+        ) from None
 
 
 def _re_encode(image: Image.Image, source_format: str) -> tuple[bytes, str]:
     """The pixels only, upright, in a fresh file: nothing else of the upload survives."""
     target_format, content_type = ACCEPTED[source_format]
-    image = ImageOps.exif_transpose(image) or image  # keep the photo the right way up
+    # Scale down first, by a whole factor (a fast box filter, sharp enough for text
+    # on a screen), so the steps below copy a stored-size picture, not the upload.
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     mode = "RGB" if target_format == "JPEG" or not has_alpha else "RGBA"
+    factor = math.ceil(max(image.size) / MAX_EDGE)
+    if factor > 1:
+        if image.mode not in ("L", "LA", "RGB", "RGBA"):  # palettes cannot be reduced
+            image = image.convert(mode)
+        image = image.reduce(factor)
+    image = _upright(image)  # keep the photo the right way up
     image = image.convert(mode)
-    if max(image.size) > MAX_EDGE:
-        image.thumbnail((MAX_EDGE, MAX_EDGE))
     # A new image from the raw pixels carries no info, EXIF, ICC or comments.
     clean = Image.frombytes(mode, image.size, image.tobytes())
+    del image
     out = io.BytesIO()
     if target_format == "JPEG":
-        clean.save(out, "JPEG", quality=85, optimize=True)
+        clean.save(out, "JPEG", quality=85)
     elif target_format == "WEBP":
-        clean.save(out, "WEBP", quality=85)
+        clean.save(out, "WEBP", quality=80, method=2)
     else:
-        clean.save(out, "PNG", optimize=True)
+        clean.save(out, "PNG", compress_level=6)
     return out.getvalue(), content_type
 
 

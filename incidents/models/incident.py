@@ -252,7 +252,8 @@ def parse_reference(prefix: str, reference: str) -> int | None:
     text = str(reference).strip().upper()
     if text.startswith(prefix + "-"):
         text = text[len(prefix) + 1 :]
-    if not text.isdigit() or len(text) > 12:
+    # ASCII digits only: `str.isdigit()` also takes "²" and "①", which `int()` refuses.
+    if not (0 < len(text) <= 12 and text.isascii() and text.isdigit()):
         return None
     return int(text)
 

@@ -10,6 +10,7 @@ not validate shows the incident page again with the message next to the field.
 
 import csv
 import json
+import uuid
 from datetime import datetime
 
 from django.contrib import messages
@@ -33,6 +34,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import roles
+from helpdesk.spreadsheet import formula_safe
 from incidents import selectors, targets, workflow
 from incidents.filters import (
     AT_RISK,
@@ -184,13 +186,7 @@ class _Echo:
         return value
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+csv_safe = formula_safe  # the name the tests import
 
 
 def _when(value: datetime | None) -> str:
@@ -260,11 +256,17 @@ def export_csv(request):
             f"The filters were not understood: {problems}", content_type="text/plain"
         )
     writer = csv.writer(_Echo())
+    # Run the query before answering: once streaming has begun, an error can only
+    # cut the file short, and a cut file looks like a complete, shorter one.
+    rows = filterset.qs.iterator(chunk_size=1000)
+    first = next(rows, None)
 
     def lines():
         yield "\ufeff"  # spreadsheets then read the file as UTF-8
         yield writer.writerow(EXPORT_COLUMNS)
-        for incident in filterset.qs.iterator(chunk_size=1000):
+        if first is not None:
+            yield writer.writerow(_export_row(first))
+        for incident in rows:
             yield writer.writerow(_export_row(incident))
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -847,28 +849,50 @@ def log_call(request):
     """File a sheet for someone who phoned, e-mailed or came to the desk."""
     form = LogCallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        incident, created = workflow.incident_file(
-            by=request.user,
-            reporter=data["reporter"],
-            summary=data["summary"].strip(),
-            site=data["site"],
-            room=data["room"],
-            equipment=data["equipment"],
-            equipment_description=data["equipment_description"].strip(),
-            sheet=form.sheet(),
-            channel=data["channel"],
-            submission_token=data["submission_token"],
-        )
-        if created:
-            messages.success(
-                request,
-                f"{incident.reference} logged for {incident.reporter.display_name}: "
-                "it is in their list of incidents.",
+        try:
+            incident, created = _file_call(request, form)
+        except workflow.NotAllowed:
+            # This copy of the form already filed a call for someone else: keep
+            # what was typed, with a fresh token so that sending it again files it.
+            form = LogCallForm(_with_new_token(request.POST))
+            form.is_valid()
+            form.add_error(
+                None,
+                "This form was already used to log a call for someone else. "
+                "Check the details below and send it again to log a new call.",
             )
-        return back_to(incident)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    f"{incident.reference} logged for {incident.reporter.display_name}: "
+                    "it is in their list of incidents.",
+                )
+            return back_to(incident)
     status = 400 if request.method == "POST" else 200
     return render(request, "incidents/desk/log_call.html", {"form": form}, status=status)
+
+
+def _with_new_token(data):
+    data = data.copy()
+    data["submission_token"] = str(uuid.uuid4())
+    return data
+
+
+def _file_call(request, form: LogCallForm):
+    data = form.cleaned_data
+    return workflow.incident_file(
+        by=request.user,
+        reporter=data["reporter"],
+        summary=data["summary"].strip(),
+        site=data["site"],
+        room=data["room"],
+        equipment=data["equipment"],
+        equipment_description=data["equipment_description"].strip(),
+        sheet=form.sheet(),
+        channel=data["channel"],
+        submission_token=data["submission_token"],
+    )
 
 
 # ================================================================= filing: printable sheets

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from helpdesk.spreadsheet import formula_safe
 from incidents import charts, reporting
 from incidents.forms.reports import ServiceReportForm, SiteFilterForm
 
@@ -84,10 +85,7 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, int | float):
         return str(value)
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    return formula_safe(value)
 
 
 def _query(period: reporting.Period) -> str:
