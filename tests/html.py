@@ -72,6 +72,10 @@ class Element:
         assert found, f'no element with data-testid="{name}"'
         return found[0]
 
+    def hrefs(self) -> list[str]:
+        """Where the element's links go."""
+        return [link.attrs["href"] for link in self.find_all("a") if "href" in link.attrs]
+
     def testids(self, name: str) -> list[Element]:
         return self.find_all(attrs={"data-testid": name})
 
