@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_tasks_db",
+    "import_export",
     "axes",
     "accounts",
     "incidents",

@@ -7,6 +7,8 @@ append-only (no add, change or delete here).
 """
 
 from django.contrib import admin
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV
 
 from .models import (
     Attachment,
@@ -26,6 +28,7 @@ from .models import (
     SupportContact,
     SupportGroup,
 )
+from .resources import EquipmentResource
 
 
 class RoomInline(admin.TabularInline):
@@ -84,7 +87,11 @@ class SupportContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(admin.ModelAdmin):
+class EquipmentAdmin(ImportMixin, admin.ModelAdmin):
+    """The register, with an import from CSV: a dry run first, row errors shown, all or nothing."""
+
+    resource_classes = [EquipmentResource]
+    import_formats = [CSV]
     list_display = [
         "asset_tag",
         "name",

@@ -157,7 +157,6 @@ ROWS = {
     "incidents:equipment_detail": row(
         "GET", "equipment", allowed=STAFF, hidden={"reporter", "other_reporter"}
     ),
-    "incidents:equipment_import": row("GET", allowed={"admin_user"}),
     # Reports.
     "incidents:dashboard": row("GET", allowed=DESK),
     "incidents:service_report": row("GET", allowed=DESK),
@@ -417,7 +416,6 @@ POSTS = [name for name, r in ROWS.items() if r.method == "POST"] + [
     "incidents:problem_edit",
     "incidents:problem_resolve",
     "incidents:desk_log_call",
-    "incidents:equipment_import",
     "incidents:consultation_detail",
     "incidents:problem_new",
     "password_change",
