@@ -1,9 +1,14 @@
 """The support admin's tools: every record, with search, filters and sensible columns.
 
-Call-log entries are read-only here as everywhere: the audit trail is append-only.
+The admin never offers what the workflow forbids: an incident's state, people,
+priority, dates and resolution change only through the workflow (which logs each
+change), incidents are never deleted, and the call log and diagnostics are
+append-only (no add, change or delete here).
 """
 
 from django.contrib import admin
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV
 
 from .models import (
     Attachment,
@@ -23,6 +28,7 @@ from .models import (
     SupportContact,
     SupportGroup,
 )
+from .resources import EquipmentResource
 
 
 class RoomInline(admin.TabularInline):
@@ -81,7 +87,11 @@ class SupportContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(admin.ModelAdmin):
+class EquipmentAdmin(ImportMixin, admin.ModelAdmin):
+    """The register, with an import from CSV: a dry run first, row errors shown, all or nothing."""
+
+    resource_classes = [EquipmentResource]
+    import_formats = [CSV]
     list_display = [
         "asset_tag",
         "name",
@@ -99,32 +109,54 @@ class EquipmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["room", "supplier"]
 
 
+class ReadOnlyAdminMixin:
+    """Shown, never added, changed or deleted through the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class SheetInline(admin.StackedInline):
+    """The reporter's own words: kept as they were written."""
+
     model = IncidentSheet
     can_delete = False
     extra = 0
 
+    def has_change_permission(self, request, obj=None):
+        return False
 
-class CallLogInline(admin.TabularInline):
+
+class CallLogInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CallLogEntry
     extra = 0
     can_delete = False
     fields = ["at", "actor", "kind", "from_status", "to_status", "is_public", "text"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class DiagnosticInline(admin.TabularInline):
+class DiagnosticInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DiagnosticEntry
     extra = 0
     fields = ["performed_at", "author", "action_taken", "result", "minutes_spent"]
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
+
+# What the support admin may correct on an incident; everything else (state, people,
+# priority, dates, version, resolution and closure) changes only through the workflow.
+INCIDENT_EDITABLE = ["summary", "site", "room", "equipment", "equipment_description", "category"]
+INCIDENT_WORKFLOW_FIELDS = [
+    field.name
+    for field in Incident._meta.get_fields()
+    if field.concrete and not field.auto_created and field.name not in INCIDENT_EDITABLE
+]
 
 
 @admin.register(Incident)
@@ -152,22 +184,18 @@ class IncidentAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["site", "reporter", "owner", "assignee"]
     date_hierarchy = "created_at"
-    raw_id_fields = [
-        "reporter",
-        "entered_by",
-        "owner",
-        "assignee",
-        "received_by",
-        "resolved_by",
-        "closed_by",
-        "duplicate_of",
-        "problem",
-        "equipment",
-        "room",
-    ]
-    readonly_fields = ["status", "version", "created_at", "updated_at", "submission_token"]
+    raw_id_fields = ["equipment", "room"]
+    fields = INCIDENT_EDITABLE + INCIDENT_WORKFLOW_FIELDS
+    readonly_fields = INCIDENT_WORKFLOW_FIELDS
     inlines = [SheetInline, DiagnosticInline, CallLogInline]
     show_full_result_count = False
+    actions = None
+
+    def has_add_permission(self, request):
+        return False  # incidents are filed through the sheet or the desk's "log a call"
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.display(description="reference", ordering="id")
     def reference(self, obj):
@@ -175,7 +203,7 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CallLogEntry)
-class CallLogEntryAdmin(admin.ModelAdmin):
+class CallLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "incident", "actor", "kind", "from_status", "to_status", "is_public"]
     list_filter = ["kind", "is_public"]
     search_fields = ["text", "incident__id"]
@@ -183,15 +211,9 @@ class CallLogEntryAdmin(admin.ModelAdmin):
     raw_id_fields = ["incident", "actor"]
     show_full_result_count = False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DiagnosticEntry)
-class DiagnosticEntryAdmin(admin.ModelAdmin):
+class DiagnosticEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["performed_at", "incident", "author", "action_taken", "minutes_spent"]
     search_fields = ["action_taken", "result", "incident__id"]
     list_select_related = ["incident", "author"]

@@ -1,7 +1,7 @@
 """Reading incidents: the scoped getters every view goes through, and the
 querysets that lists share, with what they need joined in one go."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,7 +16,6 @@ from .models import (
     KnowledgeArticle,
     Notification,
     Problem,
-    Status,
     parse_reference,
 )
 
@@ -158,8 +157,3 @@ def matching_articles(
 
     ranked = sorted(candidates, key=lambda a: (-score(a), a.title))
     return [a for a in ranked if score(a) > 0][:limit]
-
-
-def state_counts(qs: QuerySet[Incident]) -> dict[str, int]:
-    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
-    return {status: counts.get(status, 0) for status in Status.values}

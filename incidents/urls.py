@@ -72,7 +72,6 @@ urlpatterns = [
     path("problems/<str:ref>/publish/", problems.problem_publish, name="problem_publish"),
     path("problems/<str:ref>/resolve/", problems.problem_resolve, name="problem_resolve"),
     path("equipment/", problems.equipment_list, name="equipment_list"),
-    path("equipment/import/", problems.equipment_import, name="equipment_import"),
     path("equipment/<int:pk>/", problems.equipment_detail, name="equipment_detail"),
     # --- reports (views/reports.py)
     path("reports/", reports.dashboard, name="dashboard"),

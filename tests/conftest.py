@@ -78,15 +78,35 @@ def figure(request):
     return lambda line: request.node.user_properties.append(("figure", line))
 
 
-def pytest_terminal_summary(terminalreporter):
-    lines = [
+@pytest.fixture
+def matrix_tally(request):
+    """Record the access-matrix cells one test checked and the leaks it found."""
+    return lambda **counts: request.node.user_properties.append(("matrix", counts))
+
+
+def _properties(terminalreporter, wanted):
+    return [
         value
         for reports in terminalreporter.stats.values()
         for report in reports
         if getattr(report, "when", None) == "call"
         for key, value in getattr(report, "user_properties", [])
-        if key == "figure"
+        if key == wanted
     ]
+
+
+def _matrix_figure(tallies) -> str:
+    urls = {tally["url"] for tally in tallies}
+    cells = sum(tally["cells"] for tally in tallies)
+    leaks = sum(tally["leaks"] for tally in tallies)
+    return f"access matrix: {cells} cells checked over {len(urls)} URLs; {leaks} leaks"
+
+
+def pytest_terminal_summary(terminalreporter):
+    lines = _properties(terminalreporter, "figure")
+    tallies = _properties(terminalreporter, "matrix")
+    if tallies:
+        lines.append(_matrix_figure(tallies))
     if lines:
         terminalreporter.section("figures")
         for line in lines:

@@ -2,6 +2,7 @@
 collectstatic needed. DATABASE_URL picks PostgreSQL; SQLite otherwise."""
 
 import os
+import uuid
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DEBUG", "false")
@@ -22,3 +23,13 @@ NOTIFY_RETRY_BASE_SECONDS = 0
 AXES_ENABLED = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True  # static files from the finders: no collectstatic for tests
+
+# Each run gets its own PostgreSQL test database, so two runs on one server never
+# collide. The suffix is chosen once per run, in the process that starts it, and
+# xdist's workers inherit it through the environment (pytest-django then adds each
+# worker's own `_gwN`). The database is dropped at the end of the run as usual.
+TEST_RUN = os.environ.setdefault("HELPDESK_TEST_RUN", uuid.uuid4().hex[:8])
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = (  # noqa: F405
+        f"test_{DATABASES['default']['NAME']}_{TEST_RUN}"  # noqa: F405
+    )

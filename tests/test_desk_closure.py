@@ -14,6 +14,7 @@ from tests.desk_helpers import (
     resolved,
 )
 from tests.factories import file_incident
+from tests.html import parse
 
 
 def test_desk_closes_a_resolved_call_and_the_user_hears_the_resolution(
@@ -47,9 +48,9 @@ def test_close_form_offers_the_technicians_resolution(client_for, desk, technici
 
     page = client_for(desk).get(incident.get_absolute_url()).text
 
-    form = page.split('data-testid="close-form"')[1].split("</details>")[0]
-    assert "Cleaned the drum.</textarea>" in form
-    assert form.startswith(" open>")  # a resolved call opens on its closing form
+    form = parse(page).testid("close-form")
+    assert "Cleaned the drum." in [box.text for box in form.find_all("textarea")]
+    assert "open" in form.attrs  # a resolved call opens on its closing form
 
 
 def test_desk_records_the_resolution_when_closing(client_for, desk, incident):

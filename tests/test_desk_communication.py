@@ -6,6 +6,7 @@ from incidents import workflow
 from incidents.models import EntryKind, Event
 from tests.desk_helpers import assigned, fresh, last_entry, notifications_for, post
 from tests.factories import file_incident
+from tests.html import parse
 
 
 def test_desk_messages_the_user(client_for, desk, reporter, incident):
@@ -68,8 +69,14 @@ def test_call_log_shows_everything_in_order_with_internal_entries_marked(
     workflow.incident_user_message(incident=incident, by=reporter, text="Third, from the user")
 
     page = client_for(desk).get(incident.get_absolute_url()).text
-    log = page.split('data-testid="call-log"')[1].split("</ol>")[0]
+    entries = parse(page).testid("call-log").find_all("li")
+    texts = [entry.text for entry in entries]
 
-    assert log.index("First, public") < log.index("Second, internal") < log.index("Third, from")
-    internal = log.split("Second, internal")[0].rsplit("<li", 1)[1]
-    assert 'class="internal"' in internal and "Internal</span>" in internal
+    def position(text):
+        return next(i for i, entry in enumerate(texts) if text in entry)
+
+    assert position("First, public") < position("Second, internal") < position("Third, from")
+    internal = entries[position("Second, internal")]
+    assert "internal" in internal.attrs["class"].split()
+    assert any(span.text == "Internal" for span in internal.find_all("span"))
+    assert "internal" not in entries[position("First, public")].attrs.get("class", "").split()

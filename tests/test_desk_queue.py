@@ -19,6 +19,7 @@ from tests.factories import (
     UserFactory,
     file_incident,
 )
+from tests.html import parse
 
 QUEUE = reverse("incidents:desk_queue")
 
@@ -66,7 +67,7 @@ def test_each_row_shows_reporter_place_age_and_latest_entry(desk_client, desk, r
 
     response = desk_client.get(QUEUE)
 
-    row = response.text.split(f'data-reference="{incident.reference}"')[1].split("</tr>")[0]
+    row = parse(response.text).find("tr", attrs={"data-reference": incident.reference}).text
     assert "Rita Reporter" in row
     assert "Main building" in row
     assert "Rang the office, no answer" in row

@@ -7,6 +7,7 @@ from django.urls import reverse
 from incidents import workflow
 from incidents.models import EquipmentKind
 from tests.factories import EquipmentFactory, RoomFactory, SiteFactory, SupportGroupFactory
+from tests.html import parse
 from tests.technician_helpers import passed_incident, queries_for
 
 pytestmark = pytest.mark.django_db
@@ -136,15 +137,15 @@ def test_the_page_shows_incidents_problems_and_consultations_over_time(
 
     response = client.get(detail_url(board))
     body = response.content.decode()
-    history = body.split('data-testid="history"')[1]
+    history = parse(body).testid("history")
     for text in (first.reference, second.reference, problem.reference, "Boards R Us", "BR-4471"):
-        assert text in history
+        assert text in history.text
     assert "Other printer" not in body
     kinds = [kind for kind, _, _ in response.context["timeline"]]
     assert sorted(kinds) == ["consultation", "incident", "incident", "problem"]
     assert kinds[0] in ("problem", "consultation")  # newest first
     assert response.context["timeline"][-1][2] == first
-    assert reverse("incidents:consultation_detail", args=[consultation.pk]) in history
+    assert reverse("incidents:consultation_detail", args=[consultation.pk]) in history.hrefs()
 
 
 def test_a_proactive_problem_on_the_equipment_shows_too(client, technician, register):

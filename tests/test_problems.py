@@ -21,6 +21,7 @@ from incidents.models import (
     Status,
 )
 from tests.factories import EquipmentFactory, UserFactory
+from tests.html import parse
 from tests.technician_helpers import passed_incident, queries_for
 
 pytestmark = pytest.mark.django_db
@@ -221,7 +222,7 @@ def test_the_problem_page_lists_incidents_root_cause_workaround_and_state(
     client.force_login(desk)
 
     body = client.get(problem.get_absolute_url()).content.decode()
-    linked = body.split('data-testid="linked-incidents"')[1]
+    linked = parse(body).testid("linked-incidents").text
     assert first.reference in linked and second.reference in linked
     assert "Access point firmware bug" in body and "Use cable" in body and "Investigating" in body
 

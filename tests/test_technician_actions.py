@@ -24,6 +24,7 @@ from incidents.models import (
     Status,
 )
 from tests.factories import UserFactory
+from tests.html import parse
 from tests.technician_helpers import passed_incident
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def test_diagnostics_sheet_shows_on_the_staff_page(client, desk, technician, pas
     client.force_login(desk)
     body = client.get(passed.get_absolute_url()).content.decode()
     assert 'data-testid="technician-panel"' in body
-    sheet = body.split('data-testid="diagnostics"')[1].split("</table>")[0]
+    sheet = parse(body).testid("diagnostics").text
     assert "Checked the lamp hours" in sheet and "2,900 h" in sheet and "Reseated the lamp" in sheet
     assert "15 min in all" in body
 

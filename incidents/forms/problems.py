@@ -141,20 +141,3 @@ class EquipmentSearchForm(BaseForm):
         required=False,
         empty_label="Any supplier",
     )
-
-
-class EquipmentImportForm(BaseForm):
-    MAX_BYTES = 5 * 1024 * 1024
-
-    file = forms.FileField(label="CSV file", help_text="Comma-separated, with a header row.")
-    check_only = forms.BooleanField(
-        label="Only check the file, do not import", required=False, initial=False
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(
-                "The file is larger than 5 MB: split it and import each part."
-            )
-        return upload

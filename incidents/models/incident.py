@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from .catalog import (
@@ -72,6 +73,11 @@ class ClosureCode(models.TextChoices):
 class ResolutionKind(models.TextChoices):
     FIX = "fix", "Fix"
     WORKAROUND = "workaround", "Workaround"
+
+
+class IncidentQuerySet(models.QuerySet):
+    def delete(self):
+        raise ProtectedError("Incidents are never deleted: close them instead.", self)
 
 
 class Incident(models.Model):
@@ -196,6 +202,8 @@ class Incident(models.Model):
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     version = models.PositiveIntegerField(default=1)
 
+    objects = IncidentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
@@ -225,6 +233,9 @@ class Incident(models.Model):
         from django.urls import reverse
 
         return reverse("incidents:detail", args=[self.reference])
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedError("Incidents are never deleted: close them instead.", {self})
 
     @property
     def reference(self) -> str:
@@ -328,10 +339,22 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """History rows are added, never rewritten or removed, not even in bulk.
+
+    On PostgreSQL a trigger refuses the same at the database (migration `history_append_only`)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are never changed.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are never deleted.")
+
+
 class CallLogEntry(models.Model):
     """One line of the call log. Append-only: the audit trail is never edited."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="log")
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="log")
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -341,6 +364,8 @@ class CallLogEntry(models.Model):
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     text = models.TextField(blank=True)
     is_public = models.BooleanField(default=False, help_text="Shown to the user.")
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]
@@ -363,7 +388,7 @@ class CallLogEntry(models.Model):
 class DiagnosticEntry(models.Model):
     """A line of the incident diagnostics sheet. Internal: never shown to the user."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="diagnostics")
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="diagnostics")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     performed_at = models.DateTimeField(default=timezone.now)
     action_taken = models.TextField()
@@ -371,12 +396,22 @@ class DiagnosticEntry(models.Model):
     minutes_spent = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["performed_at", "id"]
         verbose_name_plural = "diagnostic entries"
 
     def __str__(self) -> str:
         return f"{self.performed_at:%Y-%m-%d %H:%M} {self.action_taken[:40]}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("Diagnostic entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Diagnostic entries are never deleted.")
 
 
 def attachment_path(instance, filename: str) -> str:

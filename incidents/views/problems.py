@@ -12,14 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents import selectors, workflow
-from incidents.equipment_import import COLUMNS, REQUIRED, import_register, template_csv
 from incidents.forms.problems import (
-    EquipmentImportForm,
     EquipmentSearchForm,
     ProblemCreateForm,
     ProblemEditForm,
@@ -36,11 +33,10 @@ from incidents.models import (
     Problem,
     ProblemStatus,
     Status,
-    SupportGroup,
     parse_reference,
 )
 
-from .access import admin_required, support_required
+from .access import support_required
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 200
@@ -338,40 +334,4 @@ def equipment_detail(request, pk):
             "consultation_count": len(consultations),
             "truncated": HISTORY_LIMIT in (len(incidents), len(consultations)),
         },
-    )
-
-
-@admin_required
-@require_http_methods(["GET", "POST"])
-def equipment_import(request):
-    """Import the register from CSV (support admin): all rows or none, bad rows named."""
-    if request.method == "GET" and request.GET.get("example"):
-        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="equipment-register.csv"'
-        return response
-    if request.method == "POST":
-        form = EquipmentImportForm(request.POST, request.FILES)
-    else:
-        form = EquipmentImportForm()
-    report = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        report = import_register(data["file"].read(), commit=not data["check_only"])
-        if report.imported:
-            messages.success(
-                request,
-                f"Imported {report.rows} row(s): {len(report.created)} added, "
-                f"{len(report.updated)} updated.",
-            )
-    return render(
-        request,
-        "incidents/equipment/import.html",
-        {
-            "form": form,
-            "report": report,
-            "columns": COLUMNS,
-            "required": REQUIRED,
-            "suppliers": SupportGroup.objects.filter(is_active=True).values_list("name", flat=True),
-        },
-        status=200 if report is None or report.ok else 400,
     )
