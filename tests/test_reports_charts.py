@@ -7,8 +7,7 @@ from datetime import date
 
 import pytest
 
-from incidents import charts
-from incidents.reporting import PriorityFigures, Timing, Week
+from incidents.reporting import PriorityFigures, Timing, Week, charts
 from tests.reports_helpers import build_february
 
 WEEKS = [

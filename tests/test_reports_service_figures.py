@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from incidents import reporting
+from incidents import reporting, targets
+from incidents.models import Incident
 from incidents.reporting import Period
 from tests.reports_helpers import DAY, HOUR, build_february
 
@@ -177,3 +178,23 @@ def test_the_report_page_shows_the_figures(client_for, admin_user, february):
     assert "Printer supplier" in page
     assert "PR-001" in page
     assert "Annex Wi-Fi" not in page
+
+
+def test_targets_met_are_the_target_modules_met(report):
+    """The report counts a target as met exactly when `incidents.targets` says so
+    for that call, so the report and the call's page never disagree."""
+    period = report.period
+    calls = Incident.objects.filter(site=period.site)
+    for row in report.priorities:
+        logged = calls.filter(
+            priority=row.priority, created_at__gte=period.starts_at, created_at__lt=period.ends_at
+        )
+        resolved = calls.filter(
+            priority=row.priority,
+            resolved_at__gte=period.starts_at,
+            resolved_at__lt=period.ends_at,
+        )
+        respond_met = [c for c in logged if targets.target_clocks(c)[0].state == targets.MET]
+        resolve_met = [c for c in resolved if targets.target_clocks(c)[1].state == targets.MET]
+        assert (row.respond.met, row.resolve.met) == (len(respond_met), len(resolve_met))
+    assert sum(row.resolve.met for row in report.priorities) == 3  # A, C and D

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.db import connection
 
-from incidents import reporting
+from incidents import reporting, targets
 from incidents.models import Incident
 from incidents.reporting import Period
 from tests.reports_helpers import make
@@ -110,4 +110,4 @@ def test_period_boundaries_are_local_midnights():
     ],
 )
 def test_durations_read_as_people_say_them(seconds, text):
-    assert reporting.human_duration(seconds) == text
+    assert targets.format_duration(seconds) == text

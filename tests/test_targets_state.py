@@ -123,4 +123,6 @@ def test_one_duration_format():
     assert targets.format_duration(timedelta(hours=3, minutes=5)) == "3 h 05 min"
     assert targets.format_duration(timedelta(hours=-2)) == "2 h"
     assert targets.format_duration(timedelta(days=2, hours=4)) == "2 d 4 h"
-    assert reporting.human_duration(3 * 3600) == targets.format_duration(timedelta(hours=3))
+    assert reporting.Timing(mean=3 * 3600).mean_display == targets.format_duration(
+        timedelta(hours=3)
+    )

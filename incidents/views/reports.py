@@ -2,7 +2,7 @@
 the service report for a period and site, and the report as CSV.
 
 Every figure comes from `incidents.reporting` (computed in the database, a fixed
-number of queries); the charts from `incidents.charts` (server-side SVG). The
+number of queries); the charts from `incidents.reporting.charts` (server-side SVG). The
 report's parameters are a GET form, so a report can be bookmarked, printed and
 exported with the same address; unreadable parameters are messages next to the
 fields (the CSV answers 400), never an error page.
@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from helpdesk.spreadsheet import formula_safe
-from incidents import charts, reporting
+from incidents import reporting
 from incidents.forms.reports import ServiceReportForm, SiteFilterForm
+from incidents.reporting import charts
 
 from .access import desk_required
 
@@ -74,18 +74,8 @@ def service_report_csv(request):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
     writer = csv.writer(response)
-    writer.writerow(["section", "item", "measure", "value"])
-    writer.writerows([_cell(value) for value in row] for row in reporting.report_rows(report))
+    writer.writerows(reporting.csv_rows(report))
     return response
-
-
-def _cell(value) -> str:
-    """A spreadsheet must not run a name someone typed as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return str(value)
-    return formula_safe(value)
 
 
 def _query(period: reporting.Period) -> str:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from .reporting import PriorityFigures, Week, hours
+from .periods import Week, hours
+from .service import PriorityFigures, ServiceReport
 
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 16, 64
@@ -339,7 +340,8 @@ def resolve_time_by_priority(priorities: Sequence[PriorityFigures]) -> Chart:
     )
 
 
-def for_report(report) -> list[Chart]:
+def for_report(report: ServiceReport) -> list[Chart]:
+    """The report page's charts, in the order the page shows them."""
     return [
         calls_per_week(report.weeks),
         backlog_over_time(report.weeks, report.backlog_at_start),

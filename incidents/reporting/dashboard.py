@@ -1,0 +1,137 @@
+"""The dashboard: what the desk looks at first thing — the open calls by state and
+priority, the targets breached or at risk, and what needs doing now."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .. import targets
+from ..filters import STAFF_STATUS_LABELS
+from ..models import (
+    OPEN_STATUSES,
+    Consultation,
+    ConsultationStatus,
+    Incident,
+    Priority,
+    Site,
+    Status,
+)
+from .expressions import incidents_at
+from .periods import midnight
+
+OLDEST_N = 10
+CHASE_N = 10
+
+
+@dataclass(frozen=True)
+class StateRow:
+    status: str
+    label: str
+    counts: list[int]  # one per priority, in Priority order
+    total: int
+
+
+@dataclass
+class Dashboard:
+    now: datetime
+    site: Site | None
+    states: list[StateRow]
+    priority_totals: list[int]
+    open_total: int
+    breached: int
+    at_risk: int
+    unassigned: int
+    unowned: int
+    to_chase: int
+    new_today: int
+    closed_today: int
+    new_this_week: int
+    closed_this_week: int
+    oldest: list[Incident]
+    chase_list: list[Consultation]
+    priorities: list[tuple[int, str]] = field(
+        default_factory=lambda: [(p.value, p.label) for p in Priority]
+    )
+
+
+def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashboard:
+    """What the desk looks at first thing: the open calls and what needs doing now."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    day_start = midnight(today)
+    week_start = midnight(today - timedelta(days=today.weekday()))
+    incidents = incidents_at(site)
+
+    # Every counter is about open calls or this week's: reading only those rows
+    # keeps the dashboard fast however long the history grows.
+    recent_or_open = (
+        Q(status__in=OPEN_STATUSES) | Q(created_at__gte=week_start) | Q(closed_at__gte=week_start)
+    )
+    counts = (
+        incidents.filter(recent_or_open)
+        .alias(target_state=targets.call_state_expression(now))
+        .aggregate(
+            breached=Count("pk", filter=Q(target_state=targets.BREACHED)),
+            at_risk=Count("pk", filter=Q(target_state=targets.AT_RISK)),
+            unassigned=Count(
+                "pk",
+                filter=Q(status__in=[Status.LOGGED, Status.ASSIGNED], assignee__isnull=True),
+            ),
+            unowned=Count("pk", filter=Q(status__in=OPEN_STATUSES, owner__isnull=True)),
+            new_today=Count("pk", filter=Q(created_at__gte=day_start)),
+            closed_today=Count("pk", filter=Q(closed_at__gte=day_start)),
+            new_this_week=Count("pk", filter=Q(created_at__gte=week_start)),
+            closed_this_week=Count("pk", filter=Q(closed_at__gte=week_start)),
+        )
+    )
+
+    by_state = defaultdict(dict)
+    for status, priority, n in (
+        incidents.filter(status__in=OPEN_STATUSES)
+        .values_list("status", "priority")
+        .annotate(n=Count("pk"))
+    ):
+        by_state[status][priority] = n
+    states = []
+    for status in OPEN_STATUSES:
+        row = [by_state[status].get(p.value, 0) for p in Priority]
+        states.append(
+            StateRow(
+                status=status,
+                label=STAFF_STATUS_LABELS[status],
+                counts=row,
+                total=sum(row),
+            )
+        )
+    priority_totals = [sum(row.counts[i] for row in states) for i in range(len(Priority))]
+
+    oldest = list(
+        incidents.filter(status__in=OPEN_STATUSES)
+        .select_related("site", "owner", "assignee")
+        .order_by("created_at", "pk")[:OLDEST_N]
+    )
+    for incident in oldest:
+        incident.age = now - incident.created_at
+
+    chase = Consultation.objects.filter(status=ConsultationStatus.OPEN, chase_on__lte=today)
+    if site is not None:
+        chase = chase.filter(incident__site=site)
+    chase_list = list(
+        chase.select_related("incident", "group").order_by("chase_on", "contacted_at")[:CHASE_N]
+    )
+    to_chase = chase.count()
+
+    return Dashboard(
+        now=now,
+        site=site,
+        states=states,
+        priority_totals=priority_totals,
+        open_total=sum(priority_totals),
+        to_chase=to_chase,
+        oldest=oldest,
+        chase_list=chase_list,
+        **counts,
+    )

@@ -1,0 +1,138 @@
+"""Database helpers for the reports: durations in seconds, medians, and the
+conditions that place a call in a period.
+
+Medians: PostgreSQL computes them with ``percentile_cont(0.5)`` in the same grouped
+query as the means. SQLite has no percentile aggregate, so one extra query ranks the
+durations of each group with window functions (``ROW_NUMBER`` and ``COUNT`` over the
+group) and returns only the one or two middle rows of each group, whose average is
+the median. Both give the same figures (a test checks the two methods agree).
+"""
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.db import connections
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Window,
+)
+from django.db.models.functions import RowNumber
+
+from ..models import Incident, Site
+
+
+class Seconds(Func):
+    """A duration (the difference of two datetimes) in seconds, as a float.
+
+    PostgreSQL subtracts to an interval and takes its epoch; SQLite's Django
+    backend subtracts to whole microseconds. Both are exact to the microsecond.
+    """
+
+    output_field = FloatField()
+    arity = 1
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS double precision)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = "(%(expressions)s / 1000000.0)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+class Median(Aggregate):
+    """The median of a group: PostgreSQL's ordered-set aggregate ``percentile_cont``."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def seconds_between(start: str, end: str) -> Seconds:
+    return Seconds(F(end) - F(start))
+
+
+def respond_seconds() -> Seconds:
+    """Time to respond: from the report to the desk's first action."""
+    return seconds_between("created_at", "responded_at")
+
+
+def resolve_seconds() -> ExpressionWrapper:
+    """Time to resolve, less the time the target clock was paused."""
+    return ExpressionWrapper(
+        seconds_between("created_at", "resolved_at") - F("paused_seconds"),
+        output_field=FloatField(),
+    )
+
+
+def _has_percentile(qs: QuerySet) -> bool:
+    return connections[qs.db].vendor == "postgresql"
+
+
+def grouped_timings(qs: QuerySet, group: str, seconds, **aggregates) -> dict:
+    """Per value of ``group``: how many durations, their mean and median (seconds),
+    plus any extra aggregates. One query on PostgreSQL, two on SQLite."""
+    values = {
+        "timed": Count(seconds),
+        "mean": Avg(seconds),
+        **aggregates,
+    }
+    if _has_percentile(qs):
+        values["median"] = Median(seconds)
+    rows = {row[group]: row for row in qs.order_by().values(group).annotate(**values)}
+    if not _has_percentile(qs):
+        medians = window_medians(qs, group, seconds)
+        for key, row in rows.items():
+            row["median"] = medians.get(key)
+    return rows
+
+
+def window_medians(qs: QuerySet, group: str, seconds) -> dict:
+    """Medians per group with window functions, for databases without percentile_cont.
+
+    Each group's durations are numbered in order; only the middle one (odd count) or
+    two (even count) rows come back, so the rows fetched do not grow with the data.
+    """
+    middle = (
+        qs.order_by()
+        .annotate(_seconds=seconds)
+        .filter(_seconds__isnull=False)
+        .annotate(
+            _rank=Window(RowNumber(), partition_by=[F(group)], order_by=[F("_seconds").asc()]),
+            _size=Window(Count("pk"), partition_by=[F(group)]),
+        )
+        .filter(_rank__gte=(F("_size") + 1) / 2, _rank__lte=(F("_size") + 2) / 2)
+        .values_list(group, "_seconds")
+    )
+    found = defaultdict(list)
+    for key, value in middle:
+        found[key].append(value)
+    return {key: sum(values) / len(values) for key, values in found.items()}
+
+
+# ---------------------------------------------------------------- calls and periods
+
+
+def incidents_at(site: Site | None) -> QuerySet[Incident]:
+    """Every call, or the calls at one site; unordered (the reports aggregate)."""
+    qs = Incident.objects.order_by()
+    return qs.filter(site=site) if site is not None else qs
+
+
+def within(field_name: str, start: datetime, end: datetime) -> Q:
+    """``field_name`` from ``start`` (inclusive) to ``end`` (exclusive)."""
+    return Q(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
+
+
+def open_at(moment: datetime) -> Q:
+    """Reported before the moment and not closed by then."""
+    return Q(created_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
