@@ -256,17 +256,15 @@ def export_csv(request):
             f"The filters were not understood: {problems}", content_type="text/plain"
         )
     writer = csv.writer(_Echo())
-    # Run the query before answering: once streaming has begun, an error can only
-    # cut the file short, and a cut file looks like a complete, shorter one.
-    rows = filterset.qs.iterator(chunk_size=1000)
-    first = next(rows, None)
+    rows = filterset.qs
+    # Ask the database once before answering: once streaming has begun, an error
+    # can only cut the file short, and a cut file looks like a complete, shorter one.
+    rows.exists()
 
     def lines():
         yield "\ufeff"  # spreadsheets then read the file as UTF-8
         yield writer.writerow(EXPORT_COLUMNS)
-        if first is not None:
-            yield writer.writerow(_export_row(first))
-        for incident in rows:
+        for incident in rows.iterator(chunk_size=1000):
             yield writer.writerow(_export_row(incident))
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
