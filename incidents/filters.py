@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
-from accounts.roles import Role
+from accounts.roles import Role, people_with
 
 from .models import (
     ACTIVE_STATUSES,
@@ -219,19 +219,11 @@ def _word_match(text: str) -> Q:
 
 
 def desk_people():
-    return (
-        get_user_model()
-        .objects.filter(groups__name__in=[Role.DESK, Role.ADMIN], is_active=True)
-        .distinct()
-    )
+    return people_with(Role.DESK)
 
 
 def technicians():
-    return (
-        get_user_model()
-        .objects.filter(groups__name__in=[Role.TECHNICIAN, Role.ADMIN], is_active=True)
-        .distinct()
-    )
+    return people_with(Role.TECHNICIAN)
 
 
 class RoomChoiceField(django_filters.fields.ModelChoiceField):

@@ -273,6 +273,12 @@ class ProblemForm(forms.Form):
     description = forms.CharField(
         label="What is known so far", max_length=4000, required=False, widget=_text(3)
     )
+    no_workaround_reason = forms.CharField(
+        label="Why there is no workaround (when the incident has none)",
+        max_length=4000,
+        required=False,
+        widget=_text(2),
+    )
 
     def clean_problem(self):
         text = self.cleaned_data["problem"].strip()

@@ -29,7 +29,9 @@ LIST = reverse("incidents:consultation_list")
 @pytest.fixture
 def passed(reporter, desk, technician, site):
     incident = passed_incident(reporter, desk, technician=technician, site=site)
-    return workflow.incident_start(incident=incident, by=technician)
+    return workflow.incident_start(
+        version=workflow.current_version(incident), incident=incident, by=technician
+    )
 
 
 @pytest.fixture
@@ -159,7 +161,11 @@ def test_answer_resumes_the_clock_and_moves_the_target_on(
     client, desk, technician, passed, supplier
 ):
     consultation = workflow.consultation_open(
-        incident=passed, by=technician, group=supplier, reason="Lamp"
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="Lamp",
     )
     paused = Incident.objects.get(pk=passed.pk)
     assert paused.paused_since is not None
@@ -196,17 +202,33 @@ def test_answer_resumes_the_clock_and_moves_the_target_on(
 
 
 def test_the_clock_waits_while_any_consultation_is_open(technician, passed, supplier):
-    first = workflow.consultation_open(incident=passed, by=technician, group=supplier, reason="One")
-    workflow.consultation_open(
-        incident=passed, by=technician, group=SupportGroupFactory(), reason="Two"
+    first = workflow.consultation_open(
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="One",
     )
-    workflow.consultation_update(consultation=first, by=technician, close=True)
+    workflow.consultation_open(
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=SupportGroupFactory(),
+        reason="Two",
+    )
+    workflow.consultation_update(
+        version=workflow.current_version(first), consultation=first, by=technician, close=True
+    )
     assert Incident.objects.get(pk=passed.pk).paused_since is not None
 
 
 def test_close_a_consultation(client, technician, passed, supplier):
     consultation = workflow.consultation_open(
-        incident=passed, by=technician, group=supplier, reason="Lamp"
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="Lamp",
     )
     client.force_login(technician)
     client.post(detail_url(consultation), {"close": "on"})
@@ -220,7 +242,11 @@ def test_close_a_consultation(client, technician, passed, supplier):
 
 def test_an_empty_update_is_refused(client, technician, passed, supplier):
     consultation = workflow.consultation_open(
-        incident=passed, by=technician, group=supplier, reason="Lamp"
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="Lamp",
     )
     client.force_login(technician)
     entries = CallLogEntry.objects.count()
@@ -231,7 +257,12 @@ def test_an_empty_update_is_refused(client, technician, passed, supplier):
 
 def test_the_detail_shows_the_groups_contacts(client, desk, technician, passed, supplier):
     consultation = workflow.consultation_open(
-        incident=passed, by=technician, group=supplier, reason="Lamp", case_reference="CASE-9"
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="Lamp",
+        case_reference="CASE-9",
     )
     client.force_login(desk)
     page = client.get(detail_url(consultation)).content.decode()
@@ -243,9 +274,15 @@ def test_the_list_shows_open_ones_with_due_chases_highlighted(
 ):
     today = timezone.localdate()
     due = workflow.consultation_open(
-        incident=passed, by=technician, group=supplier, reason="Due", chase_on=today
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="Due",
+        chase_on=today,
     )
     later = workflow.consultation_open(
+        version=workflow.current_version(passed),
         incident=passed,
         by=technician,
         group=supplier,
@@ -253,9 +290,18 @@ def test_the_list_shows_open_ones_with_due_chases_highlighted(
         chase_on=today + timedelta(days=5),
     )
     answered = workflow.consultation_open(
-        incident=passed, by=technician, group=supplier, reason="Done"
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="Done",
     )
-    workflow.consultation_update(consultation=answered, by=technician, answer="Fixed upstream")
+    workflow.consultation_update(
+        version=workflow.current_version(answered),
+        consultation=answered,
+        by=technician,
+        answer="Fixed upstream",
+    )
     client.force_login(desk)
 
     response = client.get(LIST)
@@ -289,13 +335,19 @@ def test_the_list_runs_a_fixed_number_of_queries(
     client.force_login(desk)
     incident = passed_incident(reporter, desk, technician=technician, site=site)
     workflow.consultation_open(
-        incident=incident, by=technician, group=group, contact=contact, reason="first"
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        group=group,
+        contact=contact,
+        reason="first",
     )
     baseline, _ = queries_for(client, LIST)
 
     for index in range(40):
         incident = passed_incident(reporter, desk, technician=technician, site=site)
         workflow.consultation_open(
+            version=workflow.current_version(incident),
             incident=incident,
             by=technician,
             group=SupportGroupFactory(),
@@ -310,7 +362,11 @@ def test_the_list_runs_a_fixed_number_of_queries(
 
 def test_plain_users_are_refused(client, reporter, technician, passed, supplier):
     consultation = workflow.consultation_open(
-        incident=passed, by=technician, group=supplier, reason="Lamp"
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="Lamp",
     )
     client.force_login(reporter)
     assert client.get(LIST).status_code == 403

@@ -131,7 +131,12 @@ def test_an_incident_cannot_duplicate_itself(client_for, desk, incident):
 
 def test_works_again_is_closed_in_one_click(client_for, desk, technician, reporter, incident):
     incident = assigned(incident, desk, technician)
-    workflow.incident_working_again(incident=incident, by=reporter, note="After the reboot")
+    workflow.incident_working_again(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=reporter,
+        note="After the reboot",
+    )
     client = client_for(desk)
 
     page = client.get(incident.get_absolute_url()).text

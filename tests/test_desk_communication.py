@@ -63,9 +63,21 @@ def test_empty_message_is_refused(client_for, desk, incident):
 def test_call_log_shows_everything_in_order_with_internal_entries_marked(
     client_for, desk, reporter, incident
 ):
-    workflow.incident_message_user(incident=incident, by=desk, text="First, public")
-    workflow.incident_add_note(incident=incident, by=desk, text="Second, internal")
-    workflow.incident_user_message(incident=incident, by=reporter, text="Third, from the user")
+    workflow.incident_message_reporter(
+        version=workflow.current_version(incident), incident=incident, by=desk, text="First, public"
+    )
+    workflow.incident_add_note(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        text="Second, internal",
+    )
+    workflow.incident_reporter_reply(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=reporter,
+        text="Third, from the user",
+    )
 
     page = client_for(desk).get(incident.get_absolute_url()).text
     log = page.split('data-testid="call-log"')[1].split("</ol>")[0]

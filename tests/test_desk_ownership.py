@@ -63,7 +63,12 @@ def test_owner_is_told_of_technician_updates_and_reading_marks_them(
 ):
     incident = assigned(file_incident(reporter, site=site), desk, technician)
 
-    workflow.incident_diagnose(incident=incident, by=technician, action_taken="Reseated the toner")
+    workflow.incident_diagnose(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        action_taken="Reseated the toner",
+    )
 
     assert fresh(incident).owner_unread
     assert notifications_for(desk, incident, Event.TECHNICIAN_UPDATE).count() == 1
@@ -85,7 +90,12 @@ def test_someone_else_reading_leaves_the_update_unread(
     client_for, desk, colleague, technician, reporter, site
 ):
     incident = assigned(file_incident(reporter, site=site), desk, technician)
-    workflow.incident_diagnose(incident=incident, by=technician, action_taken="Checked cables")
+    workflow.incident_diagnose(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        action_taken="Checked cables",
+    )
 
     client_for(colleague).get(incident.get_absolute_url())
 

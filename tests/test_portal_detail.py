@@ -52,7 +52,12 @@ def test_free_text_in_the_sheet_is_shown_as_text_not_markup(client_for, reporter
 def test_photos_are_listed_with_links_through_the_access_checked_view(
     client_for, reporter, incident
 ):
-    workflow.incident_attach(incident=incident, by=reporter, photos=[_photo("error.png")])
+    workflow.incident_attach(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=reporter,
+        photos=[_photo("error.png")],
+    )
     attachment = Attachment.objects.get()
 
     page = page_of(client_for(reporter), incident)
@@ -193,10 +198,20 @@ def test_a_working_again_note_too_long_is_refused_with_a_message(client_for, rep
 @pytest.fixture
 def resolved(incident, desk, technician):
     accept(incident, desk)
-    workflow.incident_request_technician(incident=incident, by=desk, technician=technician)
-    workflow.incident_start(incident=incident, by=technician)
+    workflow.incident_request_technician(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        technician=technician,
+    )
+    workflow.incident_start(
+        version=workflow.current_version(incident), incident=incident, by=technician
+    )
     return workflow.incident_resolve(
-        incident=incident, by=technician, resolution="Replaced the toner."
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        resolution="Replaced the toner.",
     )
 
 
@@ -261,7 +276,9 @@ def test_still_not_fixed_is_refused_after_the_reopen_window(
 def test_a_closed_incident_shows_the_resolution_that_was_implemented(
     client_for, reporter, desk, resolved
 ):
-    workflow.incident_close(incident=resolved, by=desk, code="fixed")
+    workflow.incident_close(
+        version=workflow.current_version(resolved), incident=resolved, by=desk, code="fixed"
+    )
 
     page = page_of(client_for(reporter), resolved)
 

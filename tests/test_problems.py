@@ -73,7 +73,11 @@ def test_escalation_is_refused_without_a_workaround_or_a_reason(client, technici
 def test_the_workflow_refuses_it_too(technician, passed):
     with pytest.raises(workflow.InvalidMove):
         workflow.problem_escalate(
-            incident=passed, by=technician, workaround="", no_workaround_reason="  "
+            version=workflow.current_version(passed),
+            incident=passed,
+            by=technician,
+            workaround="",
+            no_workaround_reason="  ",
         )
 
 
@@ -149,7 +153,9 @@ def test_existing_means_choosing_one(client, technician, passed):
 
 def test_a_resolved_problem_cannot_be_chosen(client, technician, passed):
     done = workflow.problem_open(by=technician, title="Old", description="Old")
-    workflow.problem_resolve(problem=done, by=technician, resolution="Replaced")
+    workflow.problem_resolve(
+        version=workflow.current_version(done), problem=done, by=technician, resolution="Replaced"
+    )
     client.force_login(technician)
     response = client.post(
         escalate_url(passed), {"into": "existing", "problem": done.pk, "workaround": "x"}
@@ -158,7 +164,12 @@ def test_a_resolved_problem_cannot_be_chosen(client, technician, passed):
 
 
 def test_the_escalate_page_starts_from_the_incident(client, technician, passed):
-    workflow.incident_record_cause(incident=passed, by=technician, workaround="Use the other room")
+    workflow.incident_record_cause(
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        workaround="Use the other room",
+    )
     client.force_login(technician)
     form = client.get(escalate_url(passed)).context["form"]
     assert form.initial["title"] == "Logins slow every morning"
@@ -210,9 +221,14 @@ def test_the_problem_page_lists_incidents_root_cause_workaround_and_state(
     second = passed_incident(reporter, desk, site=site, summary="Laptops disconnect in C2")
     for incident in (first, second):
         workflow.problem_escalate(
-            incident=incident, by=technician, problem=problem, workaround="Use cable"
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=technician,
+            problem=problem,
+            workaround="Use cable",
         )
     workflow.problem_update(
+        version=workflow.current_version(problem),
         problem=problem,
         by=technician,
         root_cause="Access point firmware bug",
@@ -230,7 +246,12 @@ def test_edit_records_root_cause_and_refuses_a_stale_page(client, technician, de
     problem = workflow.problem_open(by=technician, title="Printer jams", description="Room 4")
     client.force_login(technician)
     stale = problem.version
-    workflow.problem_update(problem=problem, by=desk, description="Room 4 and 5")
+    workflow.problem_update(
+        version=workflow.current_version(problem),
+        problem=problem,
+        by=desk,
+        description="Room 4 and 5",
+    )
     response = client.post(
         problem_url("problem_edit", problem),
         {
@@ -318,7 +339,11 @@ def test_resolving_a_problem_resolves_the_chosen_incidents(
     left = passed_incident(reporter, desk, site=site, summary="C1 slow")
     for incident in (chosen, also, left):
         workflow.problem_escalate(
-            incident=incident, by=technician, problem=problem, workaround="Use cable"
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=technician,
+            problem=problem,
+            workaround="Use cable",
         )
     client.force_login(technician)
 
@@ -364,7 +389,9 @@ def test_resolving_needs_a_resolution(client, technician):
 
 def test_a_resolved_problem_offers_no_form(client, technician):
     problem = workflow.problem_open(by=technician, title="X", description="Y")
-    workflow.problem_resolve(problem=problem, by=technician, resolution="Done")
+    workflow.problem_resolve(
+        version=workflow.current_version(problem), problem=problem, by=technician, resolution="Done"
+    )
     client.force_login(technician)
     entries = CallLogEntry.objects.count()
     response = client.post(problem_url("problem_resolve", problem), {"resolution": "Again"})
@@ -378,9 +405,13 @@ def test_a_resolved_problem_offers_no_form(client, technician):
 def test_the_list_filters_by_state_and_known_error(client, desk, technician):
     open_one = workflow.problem_open(by=technician, title="Open one", description="d")
     known = workflow.problem_open(by=technician, title="Known one", description="d", workaround="w")
-    workflow.problem_publish_known_error(problem=known, by=technician)
+    workflow.problem_publish_known_error(
+        version=workflow.current_version(known), problem=known, by=technician
+    )
     done = workflow.problem_open(by=technician, title="Done one", description="d")
-    workflow.problem_resolve(problem=done, by=technician, resolution="r")
+    workflow.problem_resolve(
+        version=workflow.current_version(done), problem=done, by=technician, resolution="r"
+    )
     client.force_login(desk)
 
     def listed(query=""):
@@ -404,6 +435,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
         by=technician, title="P0", description="d", equipment=EquipmentFactory()
     )
     workflow.problem_escalate(
+        version=workflow.current_version(passed_incident(reporter, desk, site=site)),
         incident=passed_incident(reporter, desk, site=site),
         by=technician,
         problem=problem,
@@ -419,6 +451,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
         )
         if index % 3 == 0:
             workflow.problem_escalate(
+                version=workflow.current_version(passed_incident(reporter, desk, site=site)),
                 incident=passed_incident(reporter, desk, site=site),
                 by=technician,
                 problem=problem,
@@ -434,7 +467,11 @@ def test_the_list_runs_a_fixed_number_of_queries(
 
 def test_problems_are_invisible_to_plain_users(client, reporter, technician, passed):
     problem = workflow.problem_escalate(
-        incident=passed, by=technician, workaround="w", title="Secret problem"
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        workaround="w",
+        title="Secret problem",
     )
     client.force_login(reporter)
     assert client.get(problem.get_absolute_url()).status_code == 404
@@ -464,8 +501,18 @@ def test_incidents_keep_their_own_rows(reporter, desk, technician, site):
     mine = workflow.problem_open(by=technician, title="A", description="a")
     other = workflow.problem_open(by=technician, title="B", description="b")
     stranger = passed_incident(reporter, desk, site=site)
-    workflow.problem_escalate(incident=stranger, by=technician, problem=other, workaround="w")
+    workflow.problem_escalate(
+        version=workflow.current_version(stranger),
+        incident=stranger,
+        by=technician,
+        problem=other,
+        workaround="w",
+    )
     workflow.problem_resolve(
-        problem=mine, by=technician, resolution="r", resolve_incidents=[stranger]
+        version=workflow.current_version(mine),
+        problem=mine,
+        by=technician,
+        resolution="r",
+        resolve_incidents=[stranger],
     )
     assert Incident.objects.get(pk=stranger.pk).status == Status.ASSIGNED

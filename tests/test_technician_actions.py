@@ -95,6 +95,7 @@ def test_diagnostics_entry_is_recorded_logged_and_told_to_the_desk(
 
 def test_diagnostics_sheet_shows_on_the_staff_page(client, desk, technician, passed):
     workflow.incident_diagnose(
+        version=workflow.current_version(passed),
         incident=passed,
         by=technician,
         action_taken="Checked the lamp hours",
@@ -102,7 +103,11 @@ def test_diagnostics_sheet_shows_on_the_staff_page(client, desk, technician, pas
         minutes_spent=5,
     )
     workflow.incident_diagnose(
-        incident=passed, by=technician, action_taken="Reseated the lamp", minutes_spent=10
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        action_taken="Reseated the lamp",
+        minutes_spent=10,
     )
     client.force_login(desk)
     body = client.get(passed.get_absolute_url()).content.decode()
@@ -272,7 +277,9 @@ def test_hold_needs_a_reason(client, technician, passed):
 
 def test_stale_version_is_a_conflict_shown_on_the_form(client, desk, technician, passed):
     stale = passed.version
-    workflow.incident_add_note(incident=passed, by=desk, text="desk was here")
+    workflow.incident_add_note(
+        version=workflow.current_version(passed), incident=passed, by=desk, text="desk was here"
+    )
     client.force_login(technician)
     response = client.post(
         url("hold", passed), {"version": stale, "reason": HoldReason.USER, "note": "typed"}
@@ -339,7 +346,9 @@ def test_the_panel_offers_the_moves_the_state_allows(client, technician, reporte
     tech = client.get(pooled.get_absolute_url()).context["tech"]
     assert tech["can_take"] and tech["can_start"] and tech["can_diagnose"] and tech["can_escalate"]
 
-    workflow.incident_close(incident=pooled, by=desk, code="not_an_incident")
+    workflow.incident_close(
+        version=workflow.current_version(pooled), incident=pooled, by=desk, code="not_an_incident"
+    )
     body = client.get(pooled.get_absolute_url()).content.decode()
     assert reverse("incidents:take", args=[pooled.reference]) not in body
     assert reverse("incidents:diagnose", args=[pooled.reference]) not in body

@@ -20,26 +20,56 @@ def _to(incident, status, desk, technician):
     if status == Status.SUBMITTED:
         return incident
     if status == Status.AWAITING_USER:
-        return workflow.incident_return_to_user(incident=incident, by=desk, question="Which room?")
+        return workflow.incident_return_to_user(
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=desk,
+            question="Which room?",
+        )
     incident = workflow.incident_accept(
-        incident=incident, by=desk, category=CategoryFactory(), impact=2, urgency=2
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        category=CategoryFactory(),
+        impact=2,
+        urgency=2,
     )
     if status == Status.LOGGED:
         return incident
     incident = workflow.incident_request_technician(
-        incident=incident, by=desk, technician=technician
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        technician=technician,
     )
     if status == Status.ASSIGNED:
         return incident
-    incident = workflow.incident_start(incident=incident, by=technician)
+    incident = workflow.incident_start(
+        version=workflow.current_version(incident), incident=incident, by=technician
+    )
     if status == Status.IN_PROGRESS:
         return incident
     if status == Status.ON_HOLD:
-        return workflow.incident_hold(incident=incident, by=technician, reason="parts")
-    incident = workflow.incident_resolve(incident=incident, by=technician, resolution="New toner.")
+        return workflow.incident_hold(
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=technician,
+            reason="parts",
+        )
+    incident = workflow.incident_resolve(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        resolution="New toner.",
+    )
     if status == Status.RESOLVED:
         return incident
-    return workflow.incident_close(incident=incident, by=desk, code=ClosureCode.FIXED)
+    return workflow.incident_close(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        code=ClosureCode.FIXED,
+    )
 
 
 # move, the state it starts from, the state it ends in, the roles allowed to make it.
@@ -62,27 +92,58 @@ ROLES = ["reporter", "other_reporter", "desk", "technician", "admin"]
 def _make(move, incident, by, desk, technician):
     call = {
         "return_to_user": lambda: workflow.incident_return_to_user(
-            incident=incident, by=by, question="Which room?"
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=by,
+            question="Which room?",
         ),
-        "answer": lambda: workflow.incident_answer(incident=incident, by=by, answer="Room 12."),
+        "answer": lambda: workflow.incident_answer(
+            version=workflow.current_version(incident), incident=incident, by=by, answer="Room 12."
+        ),
         "accept": lambda: workflow.incident_accept(
-            incident=incident, by=by, category=None, impact=1, urgency=2
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=by,
+            category=None,
+            impact=1,
+            urgency=2,
         ),
         "request_technician": lambda: workflow.incident_request_technician(
-            incident=incident, by=by, technician=technician
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=by,
+            technician=technician,
         ),
-        "start": lambda: workflow.incident_start(incident=incident, by=by),
-        "hold": lambda: workflow.incident_hold(incident=incident, by=by, reason="supplier"),
-        "resume": lambda: workflow.incident_start(incident=incident, by=by),
+        "start": lambda: workflow.incident_start(
+            version=workflow.current_version(incident), incident=incident, by=by
+        ),
+        "hold": lambda: workflow.incident_hold(
+            version=workflow.current_version(incident), incident=incident, by=by, reason="supplier"
+        ),
+        "resume": lambda: workflow.incident_start(
+            version=workflow.current_version(incident), incident=incident, by=by
+        ),
         "resolve": lambda: workflow.incident_resolve(
-            incident=incident, by=by, resolution="Reseated the cable.", kind=ResolutionKind.FIX
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=by,
+            resolution="Reseated the cable.",
+            kind=ResolutionKind.FIX,
         ),
-        "close": lambda: workflow.incident_close(incident=incident, by=by, code=ClosureCode.FIXED),
+        "close": lambda: workflow.incident_close(
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=by,
+            code=ClosureCode.FIXED,
+        ),
         "reopen": lambda: workflow.incident_reopen(
-            incident=incident, by=by, reason="Still blank pages."
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=by,
+            reason="Still blank pages.",
         ),
         "working_again": lambda: workflow.incident_working_again(
-            incident=incident, by=by, note="Fine now."
+            version=workflow.current_version(incident), incident=incident, by=by, note="Fine now."
         ),
     }
     return call[move]()
@@ -140,7 +201,14 @@ def test_accept_writes_one_entry_and_one_notification_for_the_reporter(
     before_log = set(CallLogEntry.objects.values_list("pk", flat=True))
     before_tasks = DBTaskResult.objects.count()
 
-    workflow.incident_accept(incident=incident, by=desk, category=category, impact=1, urgency=1)
+    workflow.incident_accept(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        category=category,
+        impact=1,
+        urgency=1,
+    )
 
     new_entries = CallLogEntry.objects.exclude(pk__in=before_log)
     assert [(e.kind, e.from_status, e.to_status, e.actor) for e in new_entries] == [
@@ -165,7 +233,12 @@ def test_a_move_that_fails_midway_leaves_neither_log_nor_notification(incident, 
     monkeypatch.setattr(notifications, "notify", broken_notify)
     entries = CallLogEntry.objects.count()
     with pytest.raises(RuntimeError):
-        workflow.incident_return_to_user(incident=incident, by=desk, question="Which printer?")
+        workflow.incident_return_to_user(
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=desk,
+            question="Which printer?",
+        )
     incident.refresh_from_db()
     assert incident.status == Status.SUBMITTED
     assert CallLogEntry.objects.count() == entries
@@ -193,12 +266,25 @@ def test_technicians_taking_one_pool_call_leave_one_assignee(incident, desk, tec
     from accounts.roles import Role
     from tests.factories import UserFactory
 
-    workflow.incident_accept(incident=incident, by=desk, category=None, impact=2, urgency=2)
-    workflow.incident_request_technician(incident=incident, by=desk, technician=None)
+    workflow.incident_accept(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        category=None,
+        impact=2,
+        urgency=2,
+    )
+    workflow.incident_request_technician(
+        version=workflow.current_version(incident), incident=incident, by=desk, technician=None
+    )
     second = UserFactory(username="tech2", roles=[Role.TECHNICIAN])
-    workflow.incident_take(incident=incident, by=technician)
+    workflow.incident_take(
+        version=workflow.current_version(incident), incident=incident, by=technician
+    )
     with pytest.raises(workflow.Conflict):
-        workflow.incident_take(incident=incident, by=second)
+        workflow.incident_take(
+            version=workflow.current_version(incident), incident=incident, by=second
+        )
     incident.refresh_from_db()
     assert incident.assignee == technician
 
@@ -231,7 +317,12 @@ def test_filing_twice_with_the_same_token_makes_one_incident(reporter, site):
 
 def test_reopen_goes_back_to_whoever_resolved_it(incident, desk, technician, reporter):
     incident = _to(incident, Status.RESOLVED, desk, technician)
-    workflow.incident_reopen(incident=incident, by=reporter, reason="Still prints blank pages.")
+    workflow.incident_reopen(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=reporter,
+        reason="Still prints blank pages.",
+    )
     incident.refresh_from_db()
     assert incident.status == Status.IN_PROGRESS
     assert incident.assignee == technician
@@ -256,4 +347,9 @@ def test_reopen_refused_after_the_window(incident, desk, technician, reporter, s
     incident.refresh_from_db()
     assert not workflow.can(reporter, "reopen", incident)
     with pytest.raises(workflow.InvalidMove):
-        workflow.incident_reopen(incident=incident, by=reporter, reason="Still broken.")
+        workflow.incident_reopen(
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=reporter,
+            reason="Still broken.",
+        )

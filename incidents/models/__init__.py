@@ -38,7 +38,7 @@ from .incident import (
     parse_reference,
 )
 from .notifications import EmailStatus, Event, Notification
-from .problems import ArticleKind, KnowledgeArticle, Problem, ProblemStatus
+from .problems import ArticleKind, KnowledgeArticle, Problem, ProblemLogEntry, ProblemStatus
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -69,6 +69,7 @@ __all__ = [
     "Priority",
     "PriorityTarget",
     "Problem",
+    "ProblemLogEntry",
     "ProblemStatus",
     "ResolutionKind",
     "Room",

@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import (
     Http404,
@@ -79,7 +78,7 @@ from incidents.models import (
     priority_for,
 )
 
-from .access import back_to, desk_required, run_move, support_required
+from .access import back_to, desk_required, posted_version, run_move, support_required
 
 PAGE_SIZE = 50
 DEFAULT_QUEUE = "state=open"
@@ -289,14 +288,16 @@ def _bulk_move(form: BulkForm, by):
     data = form.cleaned_data
     action = data["action"]
     if action == BulkForm.TAKE:
-        return lambda incident: workflow.incident_take_ownership(incident=incident, by=by)
+        return lambda incident: workflow.incident_take_ownership(
+            incident=incident, by=by, version=incident.version
+        )
     if action == BulkForm.ASSIGN:
         return lambda incident: workflow.incident_request_technician(
-            incident=incident, by=by, technician=data["technician"]
+            incident=incident, by=by, technician=data["technician"], version=incident.version
         )
     if action == BulkForm.PRIORITY:
         return lambda incident: workflow.incident_set_priority(
-            incident=incident, by=by, priority=data["priority"]
+            incident=incident, by=by, priority=data["priority"], version=incident.version
         )
     original = data["duplicate_of"]
 
@@ -304,7 +305,11 @@ def _bulk_move(form: BulkForm, by):
         if incident.pk == original.pk:
             raise workflow.InvalidMove("it is the incident the others duplicate.")
         return workflow.incident_close(
-            incident=incident, by=by, code=ClosureCode.DUPLICATE, duplicate_of=original
+            incident=incident,
+            by=by,
+            code=ClosureCode.DUPLICATE,
+            duplicate_of=original,
+            version=incident.version,
         )
 
     return close_as_duplicate
@@ -652,7 +657,10 @@ def return_to_user(request, ref):
             version=data["version"],
         ),
         f"Sent back to {incident.reporter.display_name} with your question.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "question", form)
     return back_to(incident)
 
 
@@ -681,7 +689,10 @@ def accept(request, ref):
             version=data["version"],
         ),
         f"{incident.reference} is logged.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "accept", form)
     return back_to(incident)
 
 
@@ -713,7 +724,10 @@ def update_details(request, ref):
             incident=incident, by=request.user, version=data["version"], **changes
         ),
         "Details saved.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "details", form)
     return back_to(incident)
 
 
@@ -735,6 +749,7 @@ def link_article(request, ref):
             by=request.user,
             article=data["article"],
             fix_applied=data["fix_applied"],
+            version=posted_version(request),
         ),
         "Known fix applied and recorded." if data["fix_applied"] else "Article linked.",
     )
@@ -758,7 +773,10 @@ def take_ownership(request, ref):
             incident=incident, by=request.user, version=form.cleaned_data["version"]
         ),
         f"{incident.reference} is yours.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "ownership", form)
     return back_to(incident)
 
 
@@ -777,7 +795,10 @@ def hand_over(request, ref):
             incident=incident, by=request.user, to=data["to"], version=data["version"]
         ),
         f"Handed over to {data['to'].display_name}.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "hand_over", form)
     return back_to(incident)
 
 
@@ -803,7 +824,10 @@ def request_technician(request, ref):
             version=data["version"],
         ),
         f"Passed to {who}.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "technician", form)
     return back_to(incident)
 
 
@@ -821,11 +845,17 @@ def message_user(request, ref):
     run_move(
         request,
         incident,
-        lambda: workflow.incident_message_user(
-            incident=incident, by=request.user, text=form.cleaned_data["text"].strip()
+        lambda: workflow.incident_message_reporter(
+            incident=incident,
+            by=request.user,
+            text=form.cleaned_data["text"].strip(),
+            version=posted_version(request, form),
         ),
         f"Message sent to {incident.reporter.display_name}.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "message", form)
     return back_to(incident)
 
 
@@ -841,10 +871,16 @@ def add_note(request, ref):
         request,
         incident,
         lambda: workflow.incident_add_note(
-            incident=incident, by=request.user, text=form.cleaned_data["text"].strip()
+            incident=incident,
+            by=request.user,
+            text=form.cleaned_data["text"].strip(),
+            version=posted_version(request, form),
         ),
         "Note added.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "note", form)
     return back_to(incident)
 
 
@@ -872,53 +908,41 @@ def close(request, ref):
             version=data["version"],
         ),
         f"{incident.reference} is closed: {incident.reporter.display_name} has been told.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "close", form)
     return back_to(incident)
-
-
-def _open_problem_and_link(incident: Incident, by, title: str, description: str):
-    with transaction.atomic():
-        problem = workflow.problem_open(
-            by=by,
-            title=title,
-            description=description or incident.summary,
-            proactive=False,
-            category=incident.category,
-            equipment=incident.equipment,
-        )
-        workflow.incident_link_problem(incident=incident, by=by, problem=problem)
-    return problem
 
 
 @require_POST
 @desk_required
 def link_problem(request, ref):
-    """Follow the incident into problem management: an existing problem or a new one."""
+    """Escalate into problem management, an existing problem or a new one: the same
+    path as the technician's (the workaround first, or why there is none)."""
     incident = _incident(request, ref)
     form = ProblemForm(request.POST, prefix="problem")
     if not form.is_valid():
         return _invalid(request, incident, "problem", form)
     data = form.cleaned_data
-    if data["problem"] is not None:
-        problem = data["problem"]
-        run_move(
-            request,
-            incident,
-            lambda: workflow.incident_link_problem(
-                incident=incident, by=request.user, problem=problem
-            ),
-            f"Linked to {problem.reference}.",
-        )
-    else:
-        problem = run_move(
-            request,
-            incident,
-            lambda: _open_problem_and_link(
-                incident, request.user, data["title"].strip(), data["description"].strip()
-            ),
-        )
-        if problem is not None:
-            messages.success(request, f"{problem.reference} opened and linked.")
+    problem = run_move(
+        request,
+        incident,
+        lambda: workflow.problem_escalate(
+            incident=incident,
+            by=request.user,
+            version=posted_version(request, form),
+            no_workaround_reason=data["no_workaround_reason"].strip(),
+            problem=data["problem"],
+            title=data["title"].strip(),
+            description=data["description"].strip(),
+        ),
+        form=form,
+    )
+    if form.errors:
+        return _invalid(request, incident, "problem", form)
+    if problem is not None:
+        messages.success(request, f"Escalated into {problem.reference}.")
     return back_to(incident)
 
 

@@ -37,9 +37,9 @@ from incidents.forms_portal import (
     SheetForm,
     WorkingAgainForm,
 )
-from incidents.models import EntryKind, Incident, KnowledgeArticle, Status, format_reference
+from incidents.models import Incident, KnowledgeArticle, Status, format_reference
 
-from .access import back_to, run_move
+from .access import back_to, posted_version, run_move
 
 PAGE_SIZE = 20
 RECENT_DAYS = 90
@@ -229,18 +229,11 @@ def user_detail_context(request, incident, **bound_forms) -> dict:
     """
     user = request.user
     log = list(selectors.call_log_for(user, incident).filter(is_public=True))
-    question = next(
-        (
-            e
-            for e in reversed(log)
-            if e.kind == EntryKind.STATUS and e.to_status == Status.AWAITING_USER
-        ),
-        None,
-    )
+    question = next((e for e in reversed(log) if e.event == "returned_to_user"), None)
     moves = workflow.allowed_moves(user, incident)
     can = {
         name: moves[name]
-        for name in ("answer", "working_again", "reopen", "user_message", "attach")
+        for name in ("answer", "working_again", "reopen", "reporter_reply", "attach")
     }
     reopen_until = None
     if incident.status == Status.RESOLVED and incident.resolved_at:
@@ -265,10 +258,8 @@ def user_detail_context(request, incident, **bound_forms) -> dict:
 
 
 def _question_text(entry) -> str:
-    """The desk's question, as they wrote it (the call log prefixes it for the record)."""
-    if entry is None:
-        return ""
-    return entry.text.removeprefix("More information needed:").strip() or entry.text
+    """The desk's question, as they wrote it."""
+    return entry.data.get("question", "") if entry is not None else ""
 
 
 def _sheet_rows(sheet) -> list[tuple[str, str]]:
@@ -311,10 +302,16 @@ def answer(request, ref):
         request,
         incident,
         lambda: workflow.incident_answer(
-            incident=incident, by=request.user, answer=form.cleaned_data["answer"]
+            incident=incident,
+            by=request.user,
+            answer=form.cleaned_data["answer"],
+            version=posted_version(request),
         ),
         "Thank you: your answer has gone to the service desk.",
+        form=form,
     )
+    if form.errors:
+        return _show_again(request, incident, answer_form=form)
     return back_to(incident)
 
 
@@ -330,10 +327,16 @@ def working_again(request, ref):
         request,
         incident,
         lambda: workflow.incident_working_again(
-            incident=incident, by=request.user, note=form.cleaned_data["note"]
+            incident=incident,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            version=posted_version(request),
         ),
         "Thank you: the service desk knows it is working again.",
+        form=form,
     )
+    if form.errors:
+        return _show_again(request, incident, working_again_form=form)
     return back_to(incident)
 
 
@@ -349,10 +352,16 @@ def reopen(request, ref):
         request,
         incident,
         lambda: workflow.incident_reopen(
-            incident=incident, by=request.user, reason=form.cleaned_data["reason"]
+            incident=incident,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            version=posted_version(request),
         ),
         "It has been reopened: the person who resolved it has been told.",
+        form=form,
     )
+    if form.errors:
+        return _show_again(request, incident, reopen_form=form)
     return back_to(incident)
 
 
@@ -366,11 +375,17 @@ def user_message(request, ref):
     run_move(
         request,
         incident,
-        lambda: workflow.incident_user_message(
-            incident=incident, by=request.user, text=form.cleaned_data["text"]
+        lambda: workflow.incident_reporter_reply(
+            incident=incident,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            version=posted_version(request),
         ),
         "Your message has been added.",
+        form=form,
     )
+    if form.errors:
+        return _show_again(request, incident, message_form=form)
     return back_to(incident)
 
 
@@ -385,7 +400,10 @@ def attach(request, ref):
         request,
         incident,
         lambda: workflow.incident_attach(
-            incident=incident, by=request.user, photos=form.cleaned_data["photos"]
+            incident=incident,
+            by=request.user,
+            photos=form.cleaned_data["photos"],
+            version=posted_version(request),
         ),
     )
     if added:

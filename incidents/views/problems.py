@@ -40,7 +40,7 @@ from incidents.models import (
     parse_reference,
 )
 
-from .access import admin_required, support_required
+from .access import admin_required, posted_version, support_required
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 200
@@ -155,7 +155,11 @@ def problem_detail(request, ref):
             "open_count": sum(1 for i in incidents if i.status in RESOLVABLE),
             "article": article,
             "publish_form": PublishForm(initial={"symptoms": article.symptoms if article else ""}),
-            "can_publish": problem.is_open and bool(problem.workaround.strip()),
+            "can_publish": workflow.can_problem(
+                request.user, "problem_publish_known_error", problem
+            )
+            and bool(problem.workaround.strip()),
+            "history": list(problem.log.select_related("actor")),
         },
     )
 
@@ -194,7 +198,10 @@ def problem_publish(request, ref):
         return redirect(problem)
     try:
         article = workflow.problem_publish_known_error(
-            problem=problem, by=request.user, symptoms=form.cleaned_data["symptoms"].strip()
+            problem=problem,
+            by=request.user,
+            symptoms=form.cleaned_data["symptoms"].strip(),
+            version=posted_version(request),
         )
     except workflow.WorkflowError as error:
         _refuse(error)

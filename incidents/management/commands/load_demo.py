@@ -960,6 +960,7 @@ class Command(BaseCommand):
                     continue
                 if final == "awaiting_user":
                     workflow.incident_return_to_user(
+                        version=workflow.current_version(incident),
                         incident=incident,
                         by=desk,
                         question="Which device are you using, and what exactly does the error message say?",
@@ -969,6 +970,7 @@ class Command(BaseCommand):
                     (1, 1) if "MIS" in summary else (2 if "trolley" in summary else 3, 2)
                 )
                 workflow.incident_accept(
+                    version=workflow.current_version(incident),
                     incident=incident,
                     by=desk if days_ago % 2 else desktech,
                     category=category,
@@ -978,6 +980,7 @@ class Command(BaseCommand):
                 if extra.get("kb"):
                     article = KnowledgeArticle.objects.get(title=extra["kb"])
                     workflow.incident_link_article(
+                        version=workflow.current_version(incident),
                         incident=incident,
                         by=desk,
                         article=article,
@@ -985,6 +988,7 @@ class Command(BaseCommand):
                     )
                 if extra.get("desk_fix"):
                     workflow.incident_close(
+                        version=workflow.current_version(incident),
                         incident=incident,
                         by=desk,
                         code=ClosureCode.FIXED,
@@ -993,6 +997,7 @@ class Command(BaseCommand):
                     continue
                 if extra.get("code") in (ClosureCode.NOT_AN_INCIDENT,):
                     workflow.incident_close(
+                        version=workflow.current_version(incident),
                         incident=incident,
                         by=desk,
                         code=extra["code"],
@@ -1001,6 +1006,7 @@ class Command(BaseCommand):
                     continue
                 if extra.get("duplicate") and first_blank_pages:
                     workflow.incident_close(
+                        version=workflow.current_version(incident),
                         incident=incident,
                         by=desk,
                         code=ClosureCode.DUPLICATE,
@@ -1009,6 +1015,7 @@ class Command(BaseCommand):
                     continue
                 if final == "logged":
                     workflow.incident_diagnose(
+                        version=workflow.current_version(incident),
                         incident=incident,
                         by=desk,
                         action_taken="Talked it through with the user on the phone.",
@@ -1019,6 +1026,7 @@ class Command(BaseCommand):
                 technician = None if extra.get("pool") else (tech if days_ago % 2 else desktech)
                 visit = today + timedelta(days=extra["visit"]) if "visit" in extra else None
                 workflow.incident_request_technician(
+                    version=workflow.current_version(incident),
                     incident=incident,
                     by=desk,
                     technician=technician,
@@ -1027,6 +1035,7 @@ class Command(BaseCommand):
                 )
                 if extra.get("working_again"):
                     workflow.incident_working_again(
+                        version=workflow.current_version(incident),
                         incident=incident,
                         by=reporter,
                         note="It started working after the PC was restarted.",
@@ -1034,8 +1043,11 @@ class Command(BaseCommand):
                 if final == "assigned":
                     continue
                 worker = technician or tech
-                workflow.incident_start(incident=incident, by=worker)
+                workflow.incident_start(
+                    version=workflow.current_version(incident), incident=incident, by=worker
+                )
                 workflow.incident_diagnose(
+                    version=workflow.current_version(incident),
                     incident=incident,
                     by=worker,
                     action_taken="Checked cables, power and the device's error log.",
@@ -1043,6 +1055,7 @@ class Command(BaseCommand):
                     minutes_spent=15,
                 )
                 workflow.incident_diagnose(
+                    version=workflow.current_version(incident),
                     incident=incident,
                     by=worker,
                     action_taken="Tried the known fixes for this model.",
@@ -1054,6 +1067,7 @@ class Command(BaseCommand):
                 if extra.get("consult"):
                     group = SupportGroup.objects.get(name=extra["consult"])
                     consultation = workflow.consultation_open(
+                        version=workflow.current_version(incident),
                         incident=incident,
                         by=worker,
                         group=group,
@@ -1066,6 +1080,7 @@ class Command(BaseCommand):
                     )
                     if final == "closed":
                         workflow.consultation_update(
+                            version=workflow.current_version(consultation),
                             consultation=consultation,
                             by=worker,
                             answer="Supplier sent a firmware update; applied.",
@@ -1074,6 +1089,7 @@ class Command(BaseCommand):
                 if extra.get("problem"):
                     if projector_problem is None:
                         projector_problem = workflow.problem_escalate(
+                            version=workflow.current_version(incident),
                             incident=incident,
                             by=worker,
                             workaround="Use the spare portable projector from the office.",
@@ -1082,12 +1098,14 @@ class Command(BaseCommand):
                             "the same model is in Room 12.",
                         )
                         workflow.problem_update(
+                            version=workflow.current_version(projector_problem),
                             problem=projector_problem,
                             by=worker,
                             root_cause="Dust in the air filter; the filter-clean reminder is turned off.",
                         )
                     else:
                         workflow.problem_escalate(
+                            version=workflow.current_version(incident),
                             incident=incident,
                             by=worker,
                             problem=projector_problem,
@@ -1097,6 +1115,7 @@ class Command(BaseCommand):
                     continue
                 if final == "on_hold":
                     workflow.incident_hold(
+                        version=workflow.current_version(incident),
                         incident=incident,
                         by=worker,
                         reason=extra["hold"],
@@ -1105,12 +1124,19 @@ class Command(BaseCommand):
                     continue
                 if extra.get("reopened"):
                     workflow.incident_resolve(
-                        incident=incident, by=worker, resolution="Updated the graphics driver."
+                        version=workflow.current_version(incident),
+                        incident=incident,
+                        by=worker,
+                        resolution="Updated the graphics driver.",
                     )
                     workflow.incident_reopen(
-                        incident=incident, by=reporter, reason="It crashed again the next morning."
+                        version=workflow.current_version(incident),
+                        incident=incident,
+                        by=reporter,
+                        reason="It crashed again the next morning.",
                     )
                     workflow.incident_diagnose(
+                        version=workflow.current_version(incident),
                         incident=incident,
                         by=worker,
                         action_taken="Replaced the memory module.",
@@ -1126,12 +1152,17 @@ class Command(BaseCommand):
                     else "Replaced the faulty part and tested with the user."
                 )
                 workflow.incident_resolve(
-                    incident=incident, by=worker, resolution=resolution, kind=kind
+                    version=workflow.current_version(incident),
+                    incident=incident,
+                    by=worker,
+                    resolution=resolution,
+                    kind=kind,
                 )
                 if final == "resolved":
                     continue
                 moment["now"] += timedelta(hours=random.randint(1, 20))  # noqa: S311
                 workflow.incident_close(
+                    version=workflow.current_version(incident),
                     incident=incident,
                     by=desk,
                     code=extra.get("code")
@@ -1143,6 +1174,7 @@ class Command(BaseCommand):
                 )
         if projector_problem is not None:
             workflow.problem_publish_known_error(
+                version=workflow.current_version(projector_problem),
                 problem=projector_problem,
                 by=people["tech"],
                 symptoms="Epson projector switches itself off after a few minutes with a temperature warning.",
