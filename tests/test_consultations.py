@@ -114,7 +114,7 @@ def test_consulting_records_it_pauses_the_clock_and_tells_the_desk(
     assert consultation.opened_by == technician
     entry = passed.log.order_by("-id").first()
     assert entry.kind == EntryKind.CONSULTATION and not entry.is_public
-    assert "Projectors Direct" in entry.text and "CASE-55123" in entry.text
+    assert "Projectors Direct" in entry.rendered and "CASE-55123" in entry.rendered
     assert Notification.objects.filter(
         recipient=desk,
         incident=passed,
@@ -194,7 +194,8 @@ def test_answer_resumes_the_clock_and_moves_the_target_on(
     assert timedelta(minutes=59) < resumed.resolution_due_at - due_before < timedelta(minutes=62)
     entry = passed.log.order_by("-id").first()
     assert (
-        entry.kind == EntryKind.CONSULTATION and "answer: Send it back under warranty" in entry.text
+        entry.kind == EntryKind.CONSULTATION
+        and "answer: Send it back under warranty" in entry.rendered
     )
     assert Notification.objects.filter(
         recipient=desk, incident=passed, subject__contains="update"

@@ -37,7 +37,7 @@ def test_desk_closes_a_resolved_call_and_the_user_hears_the_resolution(
     assert incident.closed_by == desk and incident.user_notified_at is not None
     entry = last_entry(incident)
     assert entry.is_public and entry.to_status == Status.CLOSED
-    assert entry.text == "Closed – fixed. Resolution: Replaced the fuser unit."
+    assert entry.rendered == "Closed – fixed. Resolution: Replaced the fuser unit."
     closed = notifications_for(reporter, incident, Event.CLOSED).get()
     assert "Replaced the fuser unit." in closed.body
 

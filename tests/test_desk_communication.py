@@ -16,13 +16,13 @@ def test_desk_messages_the_user(client_for, desk, reporter, incident):
     assert response.status_code == 302
     entry = last_entry(incident)
     assert entry.kind == EntryKind.MESSAGE_TO_USER and entry.is_public
-    assert entry.text == "We are on it."
+    assert entry.rendered == "We are on it."
     notification = notifications_for(reporter, incident, Event.MESSAGE).get()
     assert notification.body == "We are on it."
 
 
 def test_internal_note_stays_internal(client_for, desk, reporter, incident):
-    post(client_for(desk), incident, "add_note", "note", text="SENTINEL-secret", version=None)
+    post(client_for(desk), incident, "add_note", "note", text="SENTINEL-secret")
 
     entry = last_entry(incident)
     assert entry.kind == EntryKind.NOTE and not entry.is_public
@@ -37,24 +37,24 @@ def test_technicians_may_write_notes_and_messages_too(client_for, desk, technici
     incident = assigned(file_incident(reporter, site=site), desk, technician)
     client = client_for(technician)
 
-    post(client, incident, "add_note", "note", text="Part ordered", version=None)
-    post(client, incident, "message_user", "message", text="Coming at 2pm", version=None)
+    post(client, incident, "add_note", "note", text="Part ordered")
+    post(client, incident, "message_user", "message", text="Coming at 2pm")
 
-    assert last_entry(incident, kind=EntryKind.NOTE).text == "Part ordered"
-    assert last_entry(incident, kind=EntryKind.MESSAGE_TO_USER).text == "Coming at 2pm"
+    assert last_entry(incident, kind=EntryKind.NOTE).rendered == "Part ordered"
+    assert last_entry(incident, kind=EntryKind.MESSAGE_TO_USER).rendered == "Coming at 2pm"
     assert fresh(incident).owner_unread  # the owning desk is kept informed
 
 
 @pytest.mark.parametrize("url_name,prefix", [("message_user", "message"), ("add_note", "note")])
 def test_users_may_not_write_as_the_desk(client_for, reporter, incident, url_name, prefix):
-    response = post(client_for(reporter), incident, url_name, prefix, text="hi", version=None)
+    response = post(client_for(reporter), incident, url_name, prefix, text="hi")
 
     assert response.status_code == 403
     assert last_entry(incident).kind == EntryKind.FILED
 
 
 def test_empty_message_is_refused(client_for, desk, incident):
-    response = post(client_for(desk), incident, "message_user", "message", text=" ", version=None)
+    response = post(client_for(desk), incident, "message_user", "message", text=" ")
 
     assert response.status_code == 400
     assert "This field is required." in response.text

@@ -24,7 +24,7 @@ def test_a_stale_accept_is_a_conflict(client_for, desk, admin_user, incident, ca
     assert response.status_code == 302
     incident = fresh(incident)
     assert incident.status == Status.AWAITING_USER  # the other person's change stands
-    assert last_entry(incident).text == "More information needed: Which room?"
+    assert last_entry(incident).rendered == "More information needed: Which room?"
     page = client_for(desk).get(response["Location"]).text
     assert "was changed by someone else while you were looking at it" in page
 

@@ -26,7 +26,6 @@ def test_desk_links_an_existing_problem(client_for, desk, incident, problem):
         "link_problem",
         "problem",
         problem=problem.reference,
-        version=None,
     )
 
     assert response.status_code == 302
@@ -35,7 +34,10 @@ def test_desk_links_an_existing_problem(client_for, desk, incident, problem):
     assert incident.workaround == "Use the office printer"  # the problem's workaround comes along
     entry = last_entry(incident)
     assert entry.kind == EntryKind.PROBLEM and not entry.is_public
-    assert entry.text == f"Linked to problem {problem.reference}: Toner runs out in a week."
+    assert entry.rendered == (
+        f"Escalated into problem management: {problem.reference} Toner runs out in a week. "
+        "Workaround in place: Use the office printer"
+    )
 
 
 def test_desk_opens_a_problem_from_the_incident(client_for, desk, incident):
@@ -48,7 +50,6 @@ def test_desk_opens_a_problem_from_the_incident(client_for, desk, incident):
         "problem",
         title="Blank pages again",
         description="Third time this term",
-        version=None,
     )
 
     problem = Problem.objects.get()
@@ -56,7 +57,7 @@ def test_desk_opens_a_problem_from_the_incident(client_for, desk, incident):
     assert problem.description == "Third time this term"
     assert not problem.proactive and problem.opened_by == desk
     assert fresh(incident).problem == problem
-    assert problem.reference in last_entry(incident).text
+    assert problem.reference in last_entry(incident).rendered
 
 
 @pytest.mark.parametrize(
@@ -86,7 +87,6 @@ def test_a_resolved_problem_cannot_be_linked(client_for, desk, incident, problem
         "link_problem",
         "problem",
         problem=problem.reference,
-        version=None,
     )
 
     assert response.status_code == 400
@@ -101,7 +101,6 @@ def test_only_the_desk_links_problems_here(request, client_for, incident, proble
         "link_problem",
         "problem",
         problem=problem.reference,
-        version=None,
     )
 
     assert response.status_code == 403

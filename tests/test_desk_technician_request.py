@@ -48,7 +48,7 @@ def test_desk_passes_the_call_to_the_pool(client_for, desk, technician, incident
 
     incident = fresh(incident)
     assert incident.status == Status.ASSIGNED and incident.assignee is None
-    assert "the technician pool" in last_entry(incident, kind=EntryKind.ASSIGNMENT).text
+    assert "the technician pool" in last_entry(incident, kind=EntryKind.ASSIGNMENT).rendered
     for person in (technician, other):
         assert notifications_for(person, incident, Event.TECHNICIAN_REQUESTED).count() == 1
 

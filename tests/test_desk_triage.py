@@ -57,7 +57,7 @@ def test_desk_returns_the_sheet_with_a_question(client_for, desk, reporter, inci
     assert incident.paused_since is not None
     entry = last_entry(incident)
     assert entry.kind == EntryKind.STATUS and entry.is_public
-    assert entry.text == "More information needed: Which room is it in?"
+    assert entry.rendered == "More information needed: Which room is it in?"
     assert notifications_for(reporter, incident, Event.MORE_INFO_NEEDED).count() == 1
 
 
@@ -110,7 +110,7 @@ def test_desk_accepts_and_logs_the_sheet(client_for, desk, reporter, site, incid
     assert incident.resolution_due_at == incident.created_at + timedelta(hours=8)
     entry = last_entry(incident)
     assert entry.to_status == Status.LOGGED
-    assert entry.text == "Logged as priority 2 – High, Printers. Owner: Dee Desk."
+    assert entry.rendered == "Logged as priority 2 – High, Printers. Owner: Dee Desk."
     assert notifications_for(reporter, incident, Event.LOGGED).count() == 1
 
 
@@ -171,7 +171,7 @@ def test_desk_updates_details_and_priority(client_for, desk, site, incident, pla
     assert incident.priority == 1
     entry = last_entry(incident)
     assert entry.kind == EntryKind.DETAILS and not entry.is_public
-    assert "priority: 1 – critical" in entry.text.lower()
+    assert "priority: 1 – critical" in entry.rendered.lower()
 
 
 # ---------------------------------------------------------------- knowledge base
@@ -213,7 +213,7 @@ def test_desk_links_an_article_and_records_the_known_fix(client_for, desk, incid
     assert incident.known_fix_applied
     entry = last_entry(incident)
     assert entry.kind == EntryKind.KNOWLEDGE and not entry.is_public
-    assert entry.text == f"Knowledge base: {article.title}. Known fix applied."
+    assert entry.rendered == f"Knowledge base: {article.title}. Known fix applied."
 
 
 def test_unpublished_article_cannot_be_linked(client_for, desk, incident, article):

@@ -106,7 +106,7 @@ def test_answering_the_desks_question_sends_it_back_to_the_desk(
     incident.refresh_from_db()
     assert incident.status == "submitted"
     entry = incident.log.latest("id")
-    assert (entry.kind, entry.text, entry.is_public) == (
+    assert (entry.kind, entry.rendered, entry.is_public) == (
         "message_from_user",
         "The one by the door.",
         True,
@@ -164,7 +164,7 @@ def test_it_is_working_again_tells_the_desk_at_once(client_for, reporter, desk, 
     assert incident.status == "logged"  # the desk closes it, as resolved itself
     entry = incident.log.latest("id")
     assert (entry.kind, entry.is_public, entry.actor) == ("working_again", True, reporter)
-    assert "It came back after the network was fixed." in entry.text
+    assert "It came back after the network was fixed." in entry.rendered
     assert desk.notifications.filter(event="working_again", incident=incident).count() == 1
     page = page_of(client, incident)
     assert "You told the service desk it works again" in page
@@ -240,7 +240,7 @@ def test_still_not_fixed_reopens_it_to_whoever_resolved_it(
         "in_progress",
         True,
     )
-    assert "Still blank pages." in entry.text
+    assert "Still blank pages." in entry.rendered
     assert technician.notifications.filter(event="reopened", incident=incident).exists()
     assert desk.notifications.filter(event="reopened", incident=incident).exists()
 
@@ -302,7 +302,7 @@ def test_a_message_while_open_goes_into_the_call_log_and_to_the_owner(
     )
 
     entry = Incident.objects.get().log.latest("id")
-    assert (entry.kind, entry.text, entry.is_public) == (
+    assert (entry.kind, entry.rendered, entry.is_public) == (
         "message_from_user",
         "It is now making a noise.",
         True,
@@ -331,7 +331,7 @@ def test_photos_can_be_added_while_open(client_for, reporter, incident):
     assert (attachment.original_name, attachment.uploaded_by) == ("later.png", reporter)
     entry = incident.log.latest("id")
     assert (entry.kind, entry.is_public) == ("attachment", True)
-    assert "later.png" in entry.text
+    assert "later.png" in entry.rendered
 
 
 def test_a_bad_photo_added_later_says_why(client_for, reporter, incident):

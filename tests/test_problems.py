@@ -107,7 +107,9 @@ def test_escalate_into_a_new_problem_with_the_workaround(
     assert passed.status == Status.ASSIGNED  # the incident stays open
     entry = passed.log.order_by("-id").first()
     assert (
-        entry.kind == EntryKind.PROBLEM and not entry.is_public and problem.reference in entry.text
+        entry.kind == EntryKind.PROBLEM
+        and not entry.is_public
+        and problem.reference in entry.rendered
     )
     assert Notification.objects.filter(
         recipient=desk,
@@ -367,7 +369,7 @@ def test_resolving_a_problem_resolves_the_chosen_incidents(
         incident.refresh_from_db()
         assert incident.status == Status.RESOLVED and incident.resolution_kind == ResolutionKind.FIX
         entry = incident.log.filter(kind=EntryKind.RESOLUTION).get()
-        assert entry.is_public and problem.reference in entry.text
+        assert entry.is_public and problem.reference in entry.rendered
         told = Notification.objects.get(recipient=person, incident=incident, event=Event.RESOLVED)
         assert "Firmware 8.2" in told.body
     left.refresh_from_db()

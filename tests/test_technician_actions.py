@@ -176,7 +176,7 @@ def test_take_from_the_pool(client, reporter, desk, technician, site):
     assert response.status_code == 302
     pooled.refresh_from_db()
     assert pooled.assignee == technician and pooled.status == Status.ASSIGNED
-    assert latest_entry(pooled).text == f"{technician} took the call."
+    assert latest_entry(pooled).rendered == f"{technician} took the call."
     assert len(desk_told(desk, pooled)) == 1
 
 
@@ -249,8 +249,8 @@ def test_start_then_hold_then_start_again(client, reporter, desk, technician, pa
     held = latest_entry(passed)
     assert (
         held.to_status == Status.ON_HOLD
-        and "waiting for parts" in held.text
-        and "Thursday" in held.text
+        and "waiting for parts" in held.rendered
+        and "Thursday" in held.rendered
     )
     assert len(desk_told(desk, passed)) == 2
 

@@ -107,7 +107,7 @@ def test_what_changed_lists_others_entries_on_my_calls_until_marked_seen(
     client.force_login(technician)
 
     changes = client.get(HOME).context["changes"]
-    texts = [entry.text for entry in changes]
+    texts = [entry.rendered for entry in changes]
     assert "Desk says the room is free after 2" in texts
     assert "My own entry" not in " ".join(texts)
 
@@ -123,7 +123,7 @@ def test_what_changed_lists_others_entries_on_my_calls_until_marked_seen(
         text="It is making a noise now",
     )
     later = client.get(HOME)
-    assert [entry.text for entry in later.context["changes"]] == ["It is making a noise now"]
+    assert [entry.rendered for entry in later.context["changes"]] == ["It is making a noise now"]
     assert later.context["since_marked"] is True
     assert client.session[SEEN_KEY] == seen_at  # looking does not move the mark
 

@@ -351,13 +351,6 @@ class CallLogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
 
-    @property
-    def rendered(self) -> str:
-        """What the entry says, in words, from its event's template."""
-        from incidents.history import render_entry
-
-        return render_entry(self)
-
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError("Call-log entries are never changed.")
@@ -365,6 +358,13 @@ class CallLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Call-log entries are never deleted.")
+
+    @property
+    def rendered(self) -> str:
+        """What the entry says, in words, from its event's template."""
+        from incidents.history import render_entry
+
+        return render_entry(self)
 
 
 class DiagnosticEntry(models.Model):

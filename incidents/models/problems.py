@@ -87,12 +87,6 @@ class ProblemLogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.event} at {self.at:%Y-%m-%d %H:%M}"
 
-    @property
-    def rendered(self) -> str:
-        from incidents.history import render_entry
-
-        return render_entry(self, folder="problem_events")
-
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             from .incident import AppendOnlyError
@@ -104,6 +98,13 @@ class ProblemLogEntry(models.Model):
         from .incident import AppendOnlyError
 
         raise AppendOnlyError("Problem history entries are never deleted.")
+
+    @property
+    def rendered(self) -> str:
+        """What the entry says, in words, from its event's template."""
+        from incidents.history import render_entry
+
+        return render_entry(self, folder="problem_events")
 
 
 class ArticleKind(models.TextChoices):
