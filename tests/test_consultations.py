@@ -100,6 +100,7 @@ def test_consulting_records_it_pauses_the_clock_and_tells_the_desk(
             "reason": f"Lamp fails after a minute {SENTINEL}",
             "case_reference": "CASE-55123",
             "chase_on": chase.isoformat(),
+            "version": passed.version,
         },
     )
 
@@ -176,7 +177,11 @@ def test_answer_resumes_the_clock_and_moves_the_target_on(
     client.force_login(technician)
     response = client.post(
         detail_url(consultation),
-        {"answer": "Send it back under warranty", "case_reference": "CASE-2"},
+        {
+            "answer": "Send it back under warranty",
+            "case_reference": "CASE-2",
+            "version": workflow.current_version(passed),
+        },
     )
 
     assert response.status_code == 302
@@ -232,11 +237,13 @@ def test_close_a_consultation(client, technician, passed, supplier):
         reason="Lamp",
     )
     client.force_login(technician)
-    client.post(detail_url(consultation), {"close": "on"})
+    client.post(
+        detail_url(consultation), {"close": "on", "version": workflow.current_version(passed)}
+    )
     consultation.refresh_from_db()
     assert consultation.status == ConsultationStatus.CLOSED and consultation.closed_at is not None
     assert Incident.objects.get(pk=passed.pk).paused_since is None
-    assert passed.log.order_by("-id").first().text.endswith("closed.")
+    assert passed.log.order_by("-id").first().rendered == "Projectors Direct: closed."
     page = client.get(detail_url(consultation)).content.decode()
     assert 'name="answer"' not in page  # nothing more to record
 

@@ -9,9 +9,7 @@ from tests.factories import file_incident
 
 
 def test_desk_messages_the_user(client_for, desk, reporter, incident):
-    response = post(
-        client_for(desk), incident, "message_user", "message", text="We are on it.", version=None
-    )
+    response = post(client_for(desk), incident, "message_user", "message", text="We are on it.")
 
     assert response.status_code == 302
     entry = last_entry(incident)

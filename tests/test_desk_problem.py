@@ -50,14 +50,19 @@ def test_desk_opens_a_problem_from_the_incident(client_for, desk, incident):
         "problem",
         title="Blank pages again",
         description="Third time this term",
+        no_workaround_reason="Every printer in the block is affected",
     )
 
     problem = Problem.objects.get()
     assert problem.title == "Blank pages again"
     assert problem.description == "Third time this term"
+    assert problem.no_workaround_reason == "Every printer in the block is affected"
     assert not problem.proactive and problem.opened_by == desk
     assert fresh(incident).problem == problem
-    assert problem.reference in last_entry(incident).rendered
+    assert last_entry(incident).rendered == (
+        f"Escalated into problem management: {problem.reference} Blank pages again. "
+        "No workaround: Every printer in the block is affected"
+    )
 
 
 @pytest.mark.parametrize(
@@ -71,7 +76,7 @@ def test_desk_opens_a_problem_from_the_incident(client_for, desk, incident):
 def test_problem_form_needs_one_of_the_two(client_for, desk, incident, problem, fields, message):
     if fields.get("problem") == "the fixture's":
         fields = {**fields, "problem": problem.reference}
-    response = post(client_for(desk), incident, "link_problem", "problem", version=None, **fields)
+    response = post(client_for(desk), incident, "link_problem", "problem", **fields)
 
     assert response.status_code == 400
     assert message in response.text

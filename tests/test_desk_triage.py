@@ -204,7 +204,11 @@ def test_page_suggests_matching_articles_and_searches(client_for, desk, incident
 def test_desk_links_an_article_and_records_the_known_fix(client_for, desk, incident, article):
     response = client_for(desk).post(
         f"/incidents/{incident.reference}/knowledge/",
-        {"knowledge-article": article.pk, "knowledge-fix_applied": "on"},
+        {
+            "knowledge-article": article.pk,
+            "knowledge-fix_applied": "on",
+            "version": incident.version,
+        },
     )
 
     assert response.status_code == 302
@@ -221,7 +225,8 @@ def test_unpublished_article_cannot_be_linked(client_for, desk, incident, articl
     article.save()
 
     client_for(desk).post(
-        f"/incidents/{incident.reference}/knowledge/", {"knowledge-article": article.pk}
+        f"/incidents/{incident.reference}/knowledge/",
+        {"knowledge-article": article.pk, "version": incident.version},
     )
 
     assert not fresh(incident).knowledge_articles.exists()
@@ -279,7 +284,11 @@ def test_desk_records_initial_diagnostics_from_the_page(client_for, desk, report
 
     response = client.post(
         f"/incidents/{incident.reference}/diagnostics/",
-        {"action_taken": "Talked the user through a restart", "result": "Still blank"},
+        {
+            "action_taken": "Talked the user through a restart",
+            "result": "Still blank",
+            "version": incident.version,
+        },
     )
 
     assert response.status_code == 302

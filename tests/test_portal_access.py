@@ -175,6 +175,7 @@ def test_a_user_cannot_move_their_own_incident_through_extra_fields(
         reverse("incidents:answer", args=[incident.reference]),
         {
             "answer": "Room 4",
+            "version": workflow.current_version(incident),
             "status": "closed",
             "priority": "1",
             "owner": str(reporter.pk),

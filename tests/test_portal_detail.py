@@ -98,7 +98,8 @@ def test_answering_the_desks_question_sends_it_back_to_the_desk(
     client = client_for(reporter)
 
     response = client.post(
-        reverse("incidents:answer", args=[incident.reference]), {"answer": "The one by the door."}
+        reverse("incidents:answer", args=[incident.reference]),
+        {"answer": "The one by the door.", "version": workflow.current_version(incident)},
     )
 
     assert response.status_code == 302
@@ -137,7 +138,9 @@ def test_an_empty_answer_is_shown_next_to_the_field(client_for, reporter, desk, 
 
 def test_answering_when_nothing_was_asked_changes_nothing(client_for, reporter, incident):
     response = client_for(reporter).post(
-        reverse("incidents:answer", args=[incident.reference]), {"answer": "hello"}, follow=True
+        reverse("incidents:answer", args=[incident.reference]),
+        {"answer": "hello", "version": incident.version},
+        follow=True,
     )
 
     incident.refresh_from_db()
@@ -155,7 +158,10 @@ def test_it_is_working_again_tells_the_desk_at_once(client_for, reporter, desk, 
 
     client.post(
         reverse("incidents:working_again", args=[incident.reference]),
-        {"note": "It came back after the network was fixed."},
+        {
+            "note": "It came back after the network was fixed.",
+            "version": workflow.current_version(incident),
+        },
     )
 
     incident.refresh_from_db()
@@ -176,8 +182,8 @@ def test_saying_it_works_again_twice_tells_the_desk_once(client_for, reporter, d
     client = client_for(reporter)
     url = reverse("incidents:working_again", args=[incident.reference])
 
-    client.post(url, {"note": ""})
-    client.post(url, {"note": "again"})
+    client.post(url, {"note": "", "version": workflow.current_version(incident)})
+    client.post(url, {"note": "again", "version": workflow.current_version(incident)})
 
     assert incident.log.filter(kind="working_again").count() == 1
     assert desk.notifications.filter(event="working_again").count() == 1
@@ -227,7 +233,8 @@ def test_still_not_fixed_reopens_it_to_whoever_resolved_it(
     client_for, reporter, desk, technician, resolved
 ):
     client_for(reporter).post(
-        reverse("incidents:reopen", args=[resolved.reference]), {"reason": "Still blank pages."}
+        reverse("incidents:reopen", args=[resolved.reference]),
+        {"reason": "Still blank pages.", "version": resolved.version},
     )
 
     incident = Incident.objects.get()
@@ -264,7 +271,9 @@ def test_still_not_fixed_is_refused_after_the_reopen_window(
 
     page = page_of(client, resolved)
     response = client.post(
-        reverse("incidents:reopen", args=[resolved.reference]), {"reason": "Broken"}, follow=True
+        reverse("incidents:reopen", args=[resolved.reference]),
+        {"reason": "Broken", "version": resolved.version},
+        follow=True,
     )
 
     assert reverse("incidents:reopen", args=[resolved.reference]) not in page
@@ -298,7 +307,7 @@ def test_a_message_while_open_goes_into_the_call_log_and_to_the_owner(
 
     client_for(reporter).post(
         reverse("incidents:user_message", args=[incident.reference]),
-        {"text": "It is now making a noise."},
+        {"text": "It is now making a noise.", "version": workflow.current_version(incident)},
     )
 
     entry = Incident.objects.get().log.latest("id")
@@ -323,7 +332,7 @@ def test_an_empty_message_is_refused_with_a_message(client_for, reporter, incide
 def test_photos_can_be_added_while_open(client_for, reporter, incident):
     response = client_for(reporter).post(
         reverse("incidents:attach", args=[incident.reference]),
-        {"photos": [png_upload("later.png")]},
+        {"photos": [png_upload("later.png")], "version": incident.version},
     )
 
     assert response.status_code == 302

@@ -78,6 +78,7 @@ def test_diagnostics_entry_is_recorded_logged_and_told_to_the_desk(
             "action_taken": f"Swapped the HDMI cable {SENTINEL}",
             "result": "Picture back for a minute, then gone",
             "minutes_spent": "20",
+            "version": passed.version,
         },
     )
 
@@ -86,7 +87,7 @@ def test_diagnostics_entry_is_recorded_logged_and_told_to_the_desk(
     assert (entry.author, entry.minutes_spent, entry.performed_at) == (technician, 20, performed)
     log = latest_entry(passed)
     assert log.kind == EntryKind.DIAGNOSTIC and not log.is_public and log.actor == technician
-    assert SENTINEL in log.text and "(20 min)" in log.text
+    assert SENTINEL in log.rendered and "(20 min)" in log.rendered
     [told] = desk_told(desk, passed)
     assert SENTINEL in told.body
     assert Incident.objects.get(pk=passed.pk).owner_unread is True
@@ -153,6 +154,7 @@ def test_record_cause_parts_and_workaround(client, reporter, desk, technician, p
             "cause": f"Lamp at end of life {SENTINEL}",
             "parts_used": "1 × ELPLP96 lamp",
             "workaround": "Use the TV trolley",
+            "version": passed.version,
         },
     )
     assert response.status_code == 302
@@ -161,7 +163,7 @@ def test_record_cause_parts_and_workaround(client, reporter, desk, technician, p
     assert (passed.parts_used, passed.workaround) == ("1 × ELPLP96 lamp", "Use the TV trolley")
     log = latest_entry(passed)
     assert log.kind == EntryKind.DIAGNOSTIC and not log.is_public
-    assert "Workaround in place: Use the TV trolley" in log.text
+    assert "Workaround in place: Use the TV trolley" in log.rendered
     assert len(desk_told(desk, passed)) == 1
     assert_user_sees_nothing_of(SENTINEL, reporter, passed)
 
