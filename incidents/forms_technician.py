@@ -360,21 +360,17 @@ class ProblemForm(forms.ModelForm):
 
 
 class ProblemEditForm(ProblemForm):
+    """What is found out. The state changes through the problem's moves, not here."""
+
     version = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
     )
-    status = forms.ChoiceField(label="State")
 
     class Meta(ProblemForm.Meta):
-        fields = [*ProblemForm.Meta.fields, "no_workaround_reason", "root_cause", "status"]
+        fields = [*ProblemForm.Meta.fields, "no_workaround_reason", "root_cause"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = [ProblemStatus.OPEN, ProblemStatus.INVESTIGATING, ProblemStatus.CLOSED]
-        current = self.instance.status
-        if current and current not in allowed:
-            allowed.insert(0, ProblemStatus(current))
-        self.fields["status"].choices = [(s.value, s.label) for s in allowed]
         self.initial.setdefault("version", self.instance.version)
 
 

@@ -153,6 +153,12 @@ ROWS = {
     "incidents:problem_resolve": row(
         "GET", "problem", allowed=STAFF, hidden={"reporter", "other_reporter"}
     ),
+    "incidents:problem_investigate": row(
+        "POST", "problem", allowed=STAFF, hidden={"reporter", "other_reporter"}
+    ),
+    "incidents:problem_close": row(
+        "POST", "problem", allowed=STAFF, hidden={"reporter", "other_reporter"}
+    ),
     "incidents:equipment_list": row("GET", allowed=STAFF),
     "incidents:equipment_detail": row(
         "GET", "equipment", allowed=STAFF, hidden={"reporter", "other_reporter"}

@@ -623,8 +623,32 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
     return context
 
 
+# The move each of the page's forms makes: the page shows a form only while its move
+# is allowed.
+FORM_MOVES = {
+    "question": "return_to_user",
+    "accept": "accept",
+    "details": "update_details",
+    "ownership": "take_ownership",
+    "hand_over": "hand_over",
+    "technician": "request_technician",
+    "message": "message_reporter",
+    "note": "note",
+    "close": "close",
+    "problem": "link_problem",
+}
+
+
 def _invalid(request, incident: Incident, name: str, form):
-    """The incident page again, the form open with what was typed and why it failed."""
+    """The incident page again, as it is now, the form open with what was typed and why
+    it failed. When someone else's change means the form is no longer offered (the call
+    moved on), its messages go to the top of the page instead."""
+    incident = _incident(request, incident.reference)
+    refused = workflow.refusal(workflow.MOVES[FORM_MOVES[name]], request.user, incident)
+    if refused is not None:
+        for error in form.non_field_errors() or [str(refused)]:
+            messages.error(request, error)
+        return back_to(incident)
     context = staff_detail_context(request, incident, invalid={name: form})
     context["open_form"] = name
     return render(request, "incidents/staff/detail.html", context, status=400)

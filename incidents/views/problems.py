@@ -40,7 +40,7 @@ from incidents.models import (
     parse_reference,
 )
 
-from .access import admin_required, posted_version, support_required
+from .access import admin_required, posted_version, run_move, support_required
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 200
@@ -146,6 +146,7 @@ def problem_detail(request, ref):
         )[:HISTORY_LIMIT]
     )
     article = KnowledgeArticle.objects.filter(problem=problem).first()
+    can = workflow.problem_moves(request.user, problem)
     return render(
         request,
         "incidents/problems/detail.html",
@@ -155,10 +156,8 @@ def problem_detail(request, ref):
             "open_count": sum(1 for i in incidents if i.status in RESOLVABLE),
             "article": article,
             "publish_form": PublishForm(initial={"symptoms": article.symptoms if article else ""}),
-            "can_publish": workflow.can_problem(
-                request.user, "problem_publish_known_error", problem
-            )
-            and bool(problem.workaround.strip()),
+            "can": can,
+            "can_publish": can["publish_known_error"],
             "history": list(problem.log.select_related("actor")),
         },
     )
@@ -210,6 +209,28 @@ def problem_publish(request, ref):
         messages.success(
             request, f"Published as a known error: “{article.title}” is in the knowledge base."
         )
+    return redirect(problem)
+
+
+# The problem's moves that need nothing but a click: (move, what the person is told).
+STATE_MOVES = {
+    "investigate": (workflow.problem_investigate, "{} is being investigated."),
+    "close": (workflow.problem_close, "{} is closed."),
+}
+
+
+@login_required
+@require_POST
+def problem_change_state(request, ref, move):
+    """Start investigating, or close a resolved problem: the state changes only by a move."""
+    problem = selectors.get_problem_for(request.user, ref)
+    make, told = STATE_MOVES[move]
+    run_move(
+        request,
+        problem,
+        lambda: make(problem=problem, by=request.user, version=posted_version(request)),
+        told.format(problem.reference),
+    )
     return redirect(problem)
 
 

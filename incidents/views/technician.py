@@ -629,6 +629,12 @@ def consultation_detail(request, pk):
             "incident": consultation.incident,
             "contacts": list(consultation.group.contacts.all()),
             "form": form,
+            "can_update": workflow.can(
+                request.user,
+                "consultation_update",
+                consultation.incident,
+                consultation=consultation,
+            ),
             "is_due": bool(
                 consultation.waiting
                 and consultation.chase_on

@@ -31,11 +31,12 @@ from .communication import (
 )
 from .consultations import consultation_open, consultation_update
 from .core import current_version
-from .errors import Conflict, InvalidMove, NotAllowed, WorkflowError
+from .errors import Conflict, InvalidInput, InvalidMove, NotAllowed, WorkflowError
 from .filing import incident_file
 from .problems import (
     problem_close,
     problem_escalate,
+    problem_investigate,
     problem_open,
     problem_publish_known_error,
     problem_resolve,
@@ -52,6 +53,7 @@ from .rules import (
     can,
     can_problem,
     problem_moves,
+    refusal,
     within_reopen_window,
 )
 from .triage import (
@@ -80,6 +82,7 @@ __all__ = [
     "PROBLEM_MOVES",
     "WORKING",
     "Conflict",
+    "InvalidInput",
     "InvalidMove",
     "Move",
     "NotAllowed",
@@ -116,10 +119,12 @@ __all__ = [
     "incident_working_again",
     "problem_close",
     "problem_escalate",
+    "problem_investigate",
     "problem_moves",
     "problem_open",
     "problem_publish_known_error",
     "problem_resolve",
     "problem_update",
+    "refusal",
     "within_reopen_window",
 ]

@@ -7,7 +7,7 @@ from incidents import notifications
 from incidents.models import ClosureCode, EntryKind, Event, Incident, ResolutionKind
 
 from .core import transition
-from .errors import InvalidMove
+from .errors import InvalidInput
 
 # The resolution a closure code implies when none was written.
 DEFAULT_RESOLUTION = {
@@ -28,12 +28,12 @@ def incident_close(
 ) -> Incident:
     """Close the call with a closure code and tell the user the resolution."""
     if code not in ClosureCode.values:
-        raise InvalidMove("Choose a closure code.")
+        raise InvalidInput("Choose a closure code.")
     if code == ClosureCode.DUPLICATE:
         if duplicate_of is None:
-            raise InvalidMove("Say which incident this one duplicates.")
+            raise InvalidInput("Say which incident this one duplicates.")
         if duplicate_of.pk == incident.pk:
-            raise InvalidMove("An incident cannot duplicate itself.")
+            raise InvalidInput("An incident cannot duplicate itself.")
     with transition(incident, "close", by, version) as step:
         current = step.incident
         resolution = resolution.strip() or current.resolution
@@ -41,7 +41,7 @@ def incident_close(
             resolution = f"Duplicate of {duplicate_of.reference}, which is being dealt with."
         resolution = resolution or DEFAULT_RESOLUTION.get(ClosureCode(code), "")
         if not resolution:
-            raise InvalidMove("Record the resolution before closing.")
+            raise InvalidInput("Record the resolution before closing.")
         step.set(
             closure_code=code,
             resolution=resolution,
@@ -75,7 +75,7 @@ def incident_close(
 def incident_reopen(*, incident: Incident, by: Any, reason: str, version: int) -> Incident:
     """ "Still not fixed": back to whoever resolved it, within the reopen window."""
     if not reason.strip():
-        raise InvalidMove("Tell us what is still wrong.")
+        raise InvalidInput("Tell us what is still wrong.")
     with transition(incident, "reopen", by, version) as step:
         current = step.incident
         resolver = current.resolved_by

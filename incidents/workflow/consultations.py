@@ -13,7 +13,7 @@ from incidents.models import (
 )
 
 from .core import transition
-from .errors import InvalidMove
+from .errors import InvalidInput
 
 
 def consultation_open(
@@ -30,7 +30,7 @@ def consultation_open(
 ) -> Consultation:
     """Consult a support group. While they are working on it the target clock waits."""
     if contact is not None and contact.group_id != group.pk:
-        raise InvalidMove("That contact belongs to another group.")
+        raise InvalidInput("That contact belongs to another group.")
     with transition(incident, "consult", by, version) as step:
         consultation = Consultation.objects.create(
             incident=step.incident,
@@ -68,10 +68,10 @@ def consultation_update(
 
     `version` is the incident's: the consultation is part of it.
     """
-    with transition(consultation.incident, "consultation_update", by, version) as step:
-        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        if consultation.status == ConsultationStatus.CLOSED:
-            raise InvalidMove("That consultation is closed.")
+    with transition(
+        consultation.incident, "consultation_update", by, version, consultation=consultation
+    ) as step:
+        consultation = step.subjects["consultation"]
         data: dict[str, Any] = {"group": str(consultation.group)}
         if case_reference:
             consultation.case_reference = data["case_reference"] = case_reference

@@ -43,6 +43,7 @@ class Step:
     now: datetime
     move: Move
     from_status: str
+    subjects: dict[str, Any] = field(default_factory=dict)
     fields: set[str] = field(default_factory=set)
     entries: list[_Entry] = field(default_factory=list)
     messages: list[dict[str, Any]] = field(default_factory=list)
@@ -94,26 +95,39 @@ class Step:
         self.unchanged = True
 
 
-def _check(move: Move, obj: Any, by: Any, version: int | None, now: datetime) -> None:
+def _check(
+    move: Move, obj: Any, by: Any, version: int | None, now: datetime, subjects: dict[str, Any]
+) -> None:
     if not move.who(by, obj):
         raise NotAllowed("You are not allowed to do that.")
     if version is None or obj.version != version:
         raise Conflict(obj)
-    refused = refusal(move, by, obj, now)
+    refused = refusal(move, by, obj, now, **subjects)
     if refused is not None:
         raise refused
 
 
 @contextmanager
-def transition(obj: Any, move_name: str, by: Any, version: int | None) -> Iterator[Step]:
-    """Lock, check, let the move change the record, then save, log and notify."""
+def transition(
+    obj: Any, move_name: str, by: Any, version: int | None, **subjects: Any
+) -> Iterator[Step]:
+    """Lock, check, let the move change the record, then save, log and notify.
+
+    `subjects` are other records the move acts on (a consultation of the incident):
+    they are locked after the record, checked by the move's guards as they are now,
+    and handed to the move as `step.subjects`.
+    """
     is_incident = isinstance(obj, Incident)
     move = (MOVES if is_incident else PROBLEM_MOVES)[move_name]
     now = timezone.now()
     with transaction.atomic():
         current = type(obj).objects.select_for_update().get(pk=obj.pk)
-        _check(move, current, by, version, now)
-        step = Step(current, by, now, move, from_status=current.status)
+        locked = {
+            name: type(subject).objects.select_for_update().get(pk=subject.pk)
+            for name, subject in subjects.items()
+        }
+        _check(move, current, by, version, now, locked)
+        step = Step(current, by, now, move, from_status=current.status, subjects=locked)
         if move.target:
             step.set(status=move.target)
         yield step

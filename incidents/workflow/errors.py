@@ -15,6 +15,13 @@ class InvalidMove(WorkflowError):
     """The move is not possible from the present state."""
 
 
+class InvalidInput(InvalidMove):
+    """What the move was given cannot be used (a person who is not on the service desk,
+    an empty resolution, a closure code that does not exist). Who may and from which
+    state are the move table's guards; this is about the arguments. Views show the
+    message; nothing is changed."""
+
+
 class Conflict(WorkflowError):
     """Someone else changed the record since the person loaded it."""
 

@@ -21,7 +21,7 @@ from incidents.models import (
 
 from . import rules
 from .core import log_problem, transition
-from .errors import InvalidMove, NotAllowed
+from .errors import InvalidInput, NotAllowed
 from .work import incident_resolve
 
 
@@ -79,7 +79,7 @@ def problem_escalate(
         or (problem.workaround.strip() if problem is not None else "")
     )
     if not workaround and not no_workaround_reason.strip():
-        raise InvalidMove(
+        raise InvalidInput(
             "Record the workaround in place, or say why there is none, before escalating."
         )
     with transition(incident, "link_problem", by, version) as step:
@@ -99,7 +99,14 @@ def problem_escalate(
             step.nothing_to_do()
             return problem
         else:
-            with transition(problem, "problem_link_incident", by, problem.version) as linked:
+            # Linking is no edit of the problem page: the person escalating never saw its
+            # version, so the one under the lock is the one checked.
+            seen = (
+                Problem.objects.select_for_update()
+                .values_list("version", flat=True)
+                .get(pk=problem.pk)
+            )
+            with transition(problem, "problem_link_incident", by, seen) as linked:
                 if workaround and not linked.obj.workaround:
                     linked.set(workaround=workaround)
                 linked.log("incident_linked", incident=current.reference, summary=current.summary)
@@ -118,26 +125,39 @@ def problem_escalate(
     return problem
 
 
+# What the edit form changes. The state is not among them: it changes only through the
+# problem's moves, which check where it may go.
 PROBLEM_FIELDS = {
     "title",
     "description",
     "root_cause",
     "workaround",
     "no_workaround_reason",
-    "status",
     "category",
     "equipment",
 }
 
 
 def problem_update(*, problem: Problem, by: Any, version: int, **changes: Any) -> Problem:
-    """Record what is found: root cause, workaround, status."""
+    """Record what is found: description, root cause, workaround."""
     if set(changes) - PROBLEM_FIELDS:
         raise ValueError("Those fields are not changed here.")
     with transition(problem, "problem_update", by, version) as step:
-        changed = [name for name, value in changes.items() if getattr(step.obj, name) != value]
-        step.set(**changes)
+        changed = {
+            name: value for name, value in changes.items() if getattr(step.obj, name) != value
+        }
+        if not changed:
+            step.nothing_to_do()
+            return step.obj
+        step.set(**changed)
         step.log("updated", fields=[str(Problem._meta.get_field(n).verbose_name) for n in changed])
+    return step.obj
+
+
+def problem_investigate(*, problem: Problem, by: Any, version: int) -> Problem:
+    """Someone is working out the root cause."""
+    with transition(problem, "problem_investigate", by, version) as step:
+        step.log("investigating")
     return step.obj
 
 
@@ -148,8 +168,6 @@ def problem_publish_known_error(
     the desk and users find when they file a sheet."""
     with transition(problem, "problem_publish_known_error", by, version) as step:
         current = step.obj
-        if not current.workaround.strip():
-            raise InvalidMove("A known error needs its workaround written down first.")
         article = KnowledgeArticle.objects.filter(problem=current).first()
         if article is None:
             article = KnowledgeArticle(problem=current, created_by=by)
@@ -178,7 +196,7 @@ def problem_resolve(
     """Resolve the problem and, if chosen, its open incidents: each gets its own
     call-log entry and its user is told."""
     if not resolution.strip():
-        raise InvalidMove("Say how the problem was resolved.")
+        raise InvalidInput("Say how the problem was resolved.")
     resolved = []
     with transition(problem, "problem_resolve", by, version) as step:
         step.set(resolution=resolution, resolved_at=step.now)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts import roles
-from incidents.models import Incident, Problem, ProblemStatus, Status
+from incidents.models import ConsultationStatus, Incident, Problem, ProblemStatus, Status
 
 from .errors import Conflict, InvalidMove, NotAllowed, WorkflowError
 
@@ -26,8 +26,10 @@ PROBLEM_OPEN = frozenset(
 )
 
 Who = Callable[[Any, Any], bool]
-# A guard returns the refusal to raise, or None when the move may go ahead.
-Guard = Callable[[Any, Any, datetime], WorkflowError | None]
+# A guard returns the refusal to raise, or None when the move may go ahead. It gets
+# the person, the record, the time, and by keyword the other records the move acts
+# on (a consultation of the incident), locked like the record itself.
+Guard = Callable[..., WorkflowError | None]
 
 
 def _desk(user: Any, obj: Any) -> bool:
@@ -61,7 +63,7 @@ def within_reopen_window(incident: Incident, now: datetime | None = None) -> boo
     return now - incident.resolved_at <= timedelta(days=settings.REOPEN_WINDOW_DAYS)
 
 
-def reopen_window(user: Any, incident: Incident, now: datetime) -> WorkflowError | None:
+def reopen_window(user: Any, incident: Incident, now: datetime, **_: Any) -> WorkflowError | None:
     """The user may say "not fixed" within the window; the desk at any time."""
     if roles.is_desk(user) or within_reopen_window(incident, now):
         return None
@@ -71,24 +73,44 @@ def reopen_window(user: Any, incident: Incident, now: datetime) -> WorkflowError
     )
 
 
-def working_again_once(user: Any, incident: Incident, now: datetime) -> WorkflowError | None:
+def working_again_once(
+    user: Any, incident: Incident, now: datetime, **_: Any
+) -> WorkflowError | None:
     if incident.working_again_at is None:
         return None
     return InvalidMove("The service desk already knows it is working again.")
 
 
-def by_the_assignee(user: Any, incident: Incident, now: datetime) -> WorkflowError | None:
+def by_the_assignee(user: Any, incident: Incident, now: datetime, **_: Any) -> WorkflowError | None:
     """Work is started by the assigned technician (or anyone from the pool, or the desk)."""
     if incident.assignee_id in (None, user.pk) or roles.is_desk(user):
         return None
     return NotAllowed(f"{incident.reference} is assigned to {incident.assignee}.")
 
 
-def from_the_pool(user: Any, incident: Incident, now: datetime) -> WorkflowError | None:
+def from_the_pool(user: Any, incident: Incident, now: datetime, **_: Any) -> WorkflowError | None:
     """Only a call nobody has taken can be taken: whoever comes second is told."""
     if incident.assignee_id is None:
         return None
     return Conflict(incident)
+
+
+def consultation_not_closed(
+    user: Any, incident: Incident, now: datetime, *, consultation: Any = None, **_: Any
+) -> WorkflowError | None:
+    """A closed consultation is finished: nothing more is recorded on it."""
+    if consultation is None or consultation.status != ConsultationStatus.CLOSED:
+        return None
+    return InvalidMove("That consultation is closed.")
+
+
+def workaround_written(
+    user: Any, problem: Problem, now: datetime, **_: Any
+) -> WorkflowError | None:
+    """A known error is published with its workaround: it must be written down first."""
+    if problem.workaround.strip():
+        return None
+    return InvalidMove("A known error needs its workaround written down first.")
 
 
 @dataclass(frozen=True)
@@ -147,21 +169,36 @@ MOVES: dict[str, Move] = _table(
     Move("link_article", OPEN, _desk),
     Move("link_problem", OPEN, _support),
     Move("consult", ACTIVE, _support),
-    Move("consultation_update", EVERY, _support),
+    Move("consultation_update", EVERY, _support, guards=(consultation_not_closed,)),
 )
 
 PROBLEM_MOVES: dict[str, Move] = _table(
     Move("problem_update", frozenset(ProblemStatus.values), _support),
-    Move("problem_publish_known_error", PROBLEM_OPEN, _support, ProblemStatus.KNOWN_ERROR),
+    Move(
+        "problem_investigate",
+        frozenset({ProblemStatus.OPEN}),
+        _support,
+        ProblemStatus.INVESTIGATING,
+    ),
+    Move(
+        "problem_publish_known_error",
+        PROBLEM_OPEN,
+        _support,
+        ProblemStatus.KNOWN_ERROR,
+        guards=(workaround_written,),
+    ),
     Move("problem_link_incident", PROBLEM_OPEN, _support),
     Move("problem_resolve", PROBLEM_OPEN, _support, ProblemStatus.RESOLVED),
     Move("problem_close", frozenset({ProblemStatus.RESOLVED}), _support, ProblemStatus.CLOSED),
 )
 
 
-def refusal(move: Move, user: Any, obj: Any, now: datetime | None = None) -> WorkflowError | None:
+def refusal(
+    move: Move, user: Any, obj: Any, now: datetime | None = None, **subjects: Any
+) -> WorkflowError | None:
     """Why the person may not make the move now (None: they may), checked in order:
-    who, the state, then the move's own guards."""
+    who, the state, then the move's own guards (given `subjects`, the other records
+    the move acts on)."""
     if not move.who(user, obj):
         return NotAllowed("You are not allowed to do that.")
     if obj.status not in move.sources:
@@ -170,15 +207,15 @@ def refusal(move: Move, user: Any, obj: Any, now: datetime | None = None) -> Wor
         )
     now = now or timezone.now()
     for guard in move.guards:
-        refused = guard(user, obj, now)
+        refused = guard(user, obj, now, **subjects)
         if refused is not None:
             return refused
     return None
 
 
-def can(user: Any, move_name: str, incident: Incident) -> bool:
+def can(user: Any, move_name: str, incident: Incident, **subjects: Any) -> bool:
     """Whether the person may make the move now: the flag views pass to templates."""
-    return refusal(MOVES[move_name], user, incident) is None
+    return refusal(MOVES[move_name], user, incident, **subjects) is None
 
 
 def allowed_moves(user: Any, incident: Incident) -> dict[str, bool]:
@@ -186,6 +223,7 @@ def allowed_moves(user: Any, incident: Incident) -> dict[str, bool]:
 
 
 def can_problem(user: Any, move_name: str, problem: Problem) -> bool:
+    """Whether the person may make the problem move now."""
     return refusal(PROBLEM_MOVES[move_name], user, problem) is None
 
 

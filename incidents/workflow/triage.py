@@ -19,7 +19,7 @@ from incidents.models import (
 from . import rules
 from .clock import _apply_targets
 from .core import transition
-from .errors import InvalidMove
+from .errors import InvalidInput
 
 
 def incident_return_to_user(
@@ -151,7 +151,7 @@ def incident_hand_over(*, incident: Incident, by: Any, to: Any, version: int) ->
 
 def _give_to(incident: Incident, by: Any, to: Any, version: int, move: str) -> Incident:
     if not rules.roles.is_desk(to):
-        raise InvalidMove(f"{to} is not on the service desk.")
+        raise InvalidInput(f"{to} is not on the service desk.")
     with transition(incident, move, by, version) as step:
         current = step.incident
         if current.owner_id == to.pk:
@@ -181,7 +181,7 @@ def incident_request_technician(
 ) -> Incident:
     """Pass the call to a technician, or to the technician pool when none is named."""
     if technician is not None and not rules.roles.is_technician(technician):
-        raise InvalidMove(f"{technician} is not a technician.")
+        raise InvalidInput(f"{technician} is not a technician.")
     with transition(incident, "request_technician", by, version) as step:
         current = step.incident
         step.set(

@@ -16,7 +16,7 @@ from incidents.models import (
 )
 
 from .core import transition
-from .errors import InvalidMove
+from .errors import InvalidInput
 
 
 def incident_take(*, incident: Incident, by: Any, version: int) -> Incident:
@@ -44,7 +44,7 @@ def incident_hold(
 ) -> Incident:
     """Put the call on hold: waiting for a supplier, parts or the user."""
     if reason not in HoldReason.values:
-        raise InvalidMove("Choose why the incident is on hold.")
+        raise InvalidInput("Choose why the incident is on hold.")
     with transition(incident, "hold", by, version) as step:
         step.set(hold_reason=reason)
         label = HoldReason(reason).label
@@ -111,9 +111,9 @@ def incident_resolve(
 ) -> Incident:
     """Record a fix or a workaround: the service is restored. The user is told."""
     if not resolution.strip():
-        raise InvalidMove("Say what was done to resolve it.")
+        raise InvalidInput("Say what was done to resolve it.")
     if kind not in ResolutionKind.values:
-        raise InvalidMove("Choose fix or workaround.")
+        raise InvalidInput("Choose fix or workaround.")
     with transition(incident, "resolve", by, version) as step:
         current = step.incident
         step.set(
