@@ -3,12 +3,14 @@
 A history entry stores an event code and its data. The words are rendered when
 shown, from templates/incidents/events/<event>.html (problems:
 templates/incidents/problem_events/<event>.html), so wording changes without
-touching logic. Entries moved over from the time before events keep their old
+touching logic. They are plain text, rendered without escaping: the page that
+shows them escapes them once, like anything else people typed. Entries moved over from the time before events keep their old
 words in data["text"] and show them as they were.
 
 Notifications are rendered the same way, from
-templates/incidents/notifications/<name>.txt: the first line is the subject, the
-rest the body.
+templates/incidents/notifications/<name>.txt: its `subject` and `body` partials,
+rendered apart, so a line break in what someone typed can never move words from
+the subject into the body.
 """
 
 import re
@@ -16,7 +18,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from django.template import TemplateDoesNotExist
+from django.template import Context, TemplateDoesNotExist
 from django.template.loader import render_to_string, select_template
 
 # Line and paragraph separators, NEL, other control and format (bidi) characters.
@@ -48,11 +50,12 @@ def render_entry(entry: Any, folder: str = "events") -> str:
     for name in _DATES:
         if data.get(name):
             context[name] = date.fromisoformat(data[name])
-    return template.render(context).strip()
+    return template.template.render(Context(context, autoescape=False)).strip()
 
 
 def render_notification(name: str, context: dict[str, Any]) -> tuple[str, str]:
     """(subject, body) of a notification, from its template."""
-    text = render_to_string(f"incidents/notifications/{name}.txt", context)
-    subject, _, body = text.strip().partition("\n")
+    template = f"incidents/notifications/{name}.txt"
+    subject = render_to_string(f"{template}#subject", context)
+    body = render_to_string(f"{template}#body", context)
     return single_line(subject), body.strip()
