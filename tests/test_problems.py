@@ -528,3 +528,65 @@ def test_incidents_keep_their_own_rows(reporter, desk, technician, site):
         resolve_incidents=[stranger],
     )
     assert Incident.objects.get(pk=stranger.pk).status == Status.ASSIGNED
+
+
+# ---------------------------------------------------------------- the state, by moves only
+
+
+def test_the_state_changes_by_its_buttons_and_each_change_is_in_the_history(client, technician):
+    problem = workflow.problem_open(by=technician, title="Wi-Fi drops", description="Block C")
+    client.force_login(technician)
+    investigate = problem_url("problem_investigate", problem)
+    close = problem_url("problem_close", problem)
+
+    page = client.get(problem.get_absolute_url()).text
+    assert f'action="{investigate}"' in page and f'action="{close}"' not in page
+    client.post(investigate, {"version": problem.version})
+    problem.refresh_from_db()
+    assert problem.status == ProblemStatus.INVESTIGATING
+
+    workflow.problem_resolve(
+        problem=problem, by=technician, resolution="New firmware", version=problem.version
+    )
+    problem.refresh_from_db()
+    page = client.get(problem.get_absolute_url()).text
+    assert f'action="{investigate}"' not in page and f'action="{close}"' in page
+    client.post(close, {"version": problem.version})
+    problem.refresh_from_db()
+    assert problem.status == ProblemStatus.CLOSED
+    assert [(e.event, e.from_status, e.to_status) for e in problem.log.all()] == [
+        ("opened", "", ""),
+        ("investigating", ProblemStatus.OPEN, ProblemStatus.INVESTIGATING),
+        ("resolved", ProblemStatus.INVESTIGATING, ProblemStatus.RESOLVED),
+        ("closed", ProblemStatus.RESOLVED, ProblemStatus.CLOSED),
+    ]
+    history = client.get(problem.get_absolute_url()).text
+    assert "Investigation started." in history and "Closed." in history
+
+
+def test_the_edit_form_has_no_state_and_ignores_one_posted(client, technician):
+    problem = workflow.problem_open(by=technician, title="Printer jams", description="Room 4")
+    client.force_login(technician)
+    url = problem_url("problem_edit", problem)
+    assert 'name="status"' not in client.get(url).text
+
+    client.post(
+        url,
+        {
+            "version": problem.version,
+            "title": "Printer jams",
+            "description": "Room 4",
+            "root_cause": "",
+            "workaround": "",
+            "no_workaround_reason": "",
+            "status": "closed",
+        },
+    )
+
+    problem.refresh_from_db()
+    assert problem.status == ProblemStatus.OPEN
+    assert not problem.log.filter(event="closed").exists()
+    with pytest.raises(ValueError, match="not changed here"):
+        workflow.problem_update(
+            problem=problem, by=technician, status="closed", version=problem.version
+        )

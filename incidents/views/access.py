@@ -78,5 +78,17 @@ def run_move(request, incident, action, success_message: str = "", *, form=None)
     return result
 
 
+def no_longer_offered(request, incident, move: str, form) -> bool:
+    """Whether the form's move is no longer possible for the person (someone else's
+    change moved the call on), so the page will not show the form again. Its messages
+    (or why the move is refused) are then queued for the top of the page."""
+    refused = workflow.refusal(workflow.MOVES[move], request.user, incident)
+    if refused is None:
+        return False
+    for error in form.non_field_errors() or [str(refused)]:
+        messages.error(request, error)
+    return True
+
+
 def back_to(incident):
     return redirect("incidents:detail", ref=incident.reference)

@@ -78,7 +78,14 @@ from incidents.models import (
     priority_for,
 )
 
-from .access import back_to, desk_required, posted_version, run_move, support_required
+from .access import (
+    back_to,
+    desk_required,
+    no_longer_offered,
+    posted_version,
+    run_move,
+    support_required,
+)
 
 PAGE_SIZE = 50
 DEFAULT_QUEUE = "state=open"
@@ -644,10 +651,7 @@ def _invalid(request, incident: Incident, name: str, form):
     it failed. When someone else's change means the form is no longer offered (the call
     moved on), its messages go to the top of the page instead."""
     incident = _incident(request, incident.reference)
-    refused = workflow.refusal(workflow.MOVES[FORM_MOVES[name]], request.user, incident)
-    if refused is not None:
-        for error in form.non_field_errors() or [str(refused)]:
-            messages.error(request, error)
+    if no_longer_offered(request, incident, FORM_MOVES[name], form):
         return back_to(incident)
     context = staff_detail_context(request, incident, invalid={name: form})
     context["open_form"] = name

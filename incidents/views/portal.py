@@ -39,7 +39,7 @@ from incidents.forms_portal import (
 )
 from incidents.models import Incident, KnowledgeArticle, Status, format_reference
 
-from .access import back_to, posted_version, run_move
+from .access import back_to, no_longer_offered, posted_version, run_move
 
 PAGE_SIZE = 20
 RECENT_DAYS = 90
@@ -284,8 +284,25 @@ def _sheet_rows(sheet) -> list[tuple[str, str]]:
     return [(label, value or "—") for label, value in rows]
 
 
+# The move each of the page's forms makes: the page shows a form only while its move
+# is allowed.
+FORM_MOVES = {
+    "answer_form": "answer",
+    "working_again_form": "working_again",
+    "reopen_form": "reopen",
+    "message_form": "reporter_reply",
+    "attach_form": "attach",
+}
+
+
 def _show_again(request, incident, **bound_forms):
-    """The incident's page again, with the form that had bad input."""
+    """The incident's page again, as it is now, with the form that had bad input or was
+    stale. When the call has moved on so the form is no longer offered, its messages go
+    to the top of the page instead."""
+    incident = selectors.get_incident_for(request.user, incident.reference)
+    for name, form in bound_forms.items():
+        if no_longer_offered(request, incident, FORM_MOVES[name], form):
+            return back_to(incident)
     context = user_detail_context(request, incident, **bound_forms)
     return render(request, "incidents/portal/detail.html", context)
 

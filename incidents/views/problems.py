@@ -170,19 +170,20 @@ def problem_edit(request, ref):
     problem = selectors.get_problem_for(request.user, ref)
     form = ProblemEditForm(_posted(request), instance=problem)
     if request.method == "POST" and form.is_valid():
-        try:
-            workflow.problem_update(
+        saved = run_move(
+            request,
+            problem,
+            lambda: workflow.problem_update(
                 problem=problem,
                 by=request.user,
                 version=form.cleaned_data["version"],
                 **form.changes(),
-            )
-        except workflow.WorkflowError as error:
-            _refuse(error)
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{problem.reference} saved.")
-            return redirect("incidents:problem_detail", ref=problem.reference)
+            ),
+            f"{problem.reference} saved.",
+            form=form,
+        )
+        if saved is not None or not form.errors:  # saved, or refused with a message
+            return redirect(problem)
     return render(request, "incidents/problems/form.html", {"form": form, "problem": problem})
 
 
@@ -195,17 +196,17 @@ def problem_publish(request, ref):
     if not form.is_valid():
         messages.error(request, "The symptoms are too long.")
         return redirect(problem)
-    try:
-        article = workflow.problem_publish_known_error(
+    article = run_move(
+        request,
+        problem,
+        lambda: workflow.problem_publish_known_error(
             problem=problem,
             by=request.user,
             symptoms=form.cleaned_data["symptoms"].strip(),
             version=posted_version(request),
-        )
-    except workflow.WorkflowError as error:
-        _refuse(error)
-        messages.error(request, str(error))
-    else:
+        ),
+    )
+    if article is not None:
         messages.success(
             request, f"Published as a known error: “{article.title}” is in the knowledge base."
         )
@@ -247,23 +248,26 @@ def problem_resolve(request, ref):
     form = ProblemResolveForm(_posted(request), problem=problem, open_incidents=open_incidents)
     if request.method == "POST" and problem.is_open and form.is_valid():
         data = form.cleaned_data
-        try:
-            resolved = workflow.problem_resolve(
+        resolved = run_move(
+            request,
+            problem,
+            lambda: workflow.problem_resolve(
                 problem=problem,
                 by=request.user,
                 resolution=data["resolution"],
                 root_cause=data["root_cause"].strip(),
                 resolve_incidents=list(data["incidents"]),
                 version=data["version"],
-            )
-        except workflow.WorkflowError as error:
-            _refuse(error)
-            form.add_error(None, str(error))
-        else:
+            ),
+            form=form,
+        )
+        if resolved is not None:
             told = (
                 f" {len(resolved)} incident(s) resolved and their users told." if resolved else ""
             )
             messages.success(request, f"{problem.reference} resolved.{told}")
+            return redirect(problem)
+        if not form.errors:  # refused: the message says why
             return redirect(problem)
     return render(
         request,

@@ -27,14 +27,14 @@ def incident_close(
     version: int,
 ) -> Incident:
     """Close the call with a closure code and tell the user the resolution."""
-    if code not in ClosureCode.values:
-        raise InvalidInput("Choose a closure code.")
-    if code == ClosureCode.DUPLICATE:
-        if duplicate_of is None:
-            raise InvalidInput("Say which incident this one duplicates.")
-        if duplicate_of.pk == incident.pk:
-            raise InvalidInput("An incident cannot duplicate itself.")
     with transition(incident, "close", by, version) as step:
+        if code not in ClosureCode.values:
+            raise InvalidInput("Choose a closure code.")
+        if code == ClosureCode.DUPLICATE:
+            if duplicate_of is None:
+                raise InvalidInput("Say which incident this one duplicates.")
+            if duplicate_of.pk == incident.pk:
+                raise InvalidInput("An incident cannot duplicate itself.")
         current = step.incident
         resolution = resolution.strip() or current.resolution
         if code == ClosureCode.DUPLICATE and not resolution and duplicate_of is not None:
@@ -74,9 +74,9 @@ def incident_close(
 
 def incident_reopen(*, incident: Incident, by: Any, reason: str, version: int) -> Incident:
     """ "Still not fixed": back to whoever resolved it, within the reopen window."""
-    if not reason.strip():
-        raise InvalidInput("Tell us what is still wrong.")
     with transition(incident, "reopen", by, version) as step:
+        if not reason.strip():
+            raise InvalidInput("Tell us what is still wrong.")
         current = step.incident
         resolver = current.resolved_by
         if resolver is not None and roles.is_technician(resolver):

@@ -29,9 +29,9 @@ def consultation_open(
     version: int,
 ) -> Consultation:
     """Consult a support group. While they are working on it the target clock waits."""
-    if contact is not None and contact.group_id != group.pk:
-        raise InvalidInput("That contact belongs to another group.")
     with transition(incident, "consult", by, version) as step:
+        if contact is not None and contact.group_id != group.pk:
+            raise InvalidInput("That contact belongs to another group.")
         consultation = Consultation.objects.create(
             incident=step.incident,
             group=group,

@@ -73,17 +73,17 @@ def problem_escalate(
     needs the workaround in place, or why there is none. The incident stays open
     until a workaround or fix resolves it.
     """
-    workaround = (
-        workaround.strip()
-        or Incident.objects.values_list("workaround", flat=True).get(pk=incident.pk).strip()
-        or (problem.workaround.strip() if problem is not None else "")
-    )
-    if not workaround and not no_workaround_reason.strip():
-        raise InvalidInput(
-            "Record the workaround in place, or say why there is none, before escalating."
-        )
     with transition(incident, "link_problem", by, version) as step:
         current = step.incident
+        workaround = (
+            workaround.strip()
+            or current.workaround.strip()
+            or (problem.workaround.strip() if problem is not None else "")
+        )
+        if not workaround and not no_workaround_reason.strip():
+            raise InvalidInput(
+                "Record the workaround in place, or say why there is none, before escalating."
+            )
         if problem is None:
             problem = problem_open(
                 by=by,
@@ -195,10 +195,10 @@ def problem_resolve(
 ) -> list[Incident]:
     """Resolve the problem and, if chosen, its open incidents: each gets its own
     call-log entry and its user is told."""
-    if not resolution.strip():
-        raise InvalidInput("Say how the problem was resolved.")
     resolved = []
     with transition(problem, "problem_resolve", by, version) as step:
+        if not resolution.strip():
+            raise InvalidInput("Say how the problem was resolved.")
         step.set(resolution=resolution, resolved_at=step.now)
         if root_cause:
             step.set(root_cause=root_cause)

@@ -150,9 +150,9 @@ def incident_hand_over(*, incident: Incident, by: Any, to: Any, version: int) ->
 
 
 def _give_to(incident: Incident, by: Any, to: Any, version: int, move: str) -> Incident:
-    if not rules.roles.is_desk(to):
-        raise InvalidInput(f"{to} is not on the service desk.")
     with transition(incident, move, by, version) as step:
+        if not rules.roles.is_desk(to):
+            raise InvalidInput(f"{to} is not on the service desk.")
         current = step.incident
         if current.owner_id == to.pk:
             step.nothing_to_do()
@@ -180,9 +180,9 @@ def incident_request_technician(
     version: int,
 ) -> Incident:
     """Pass the call to a technician, or to the technician pool when none is named."""
-    if technician is not None and not rules.roles.is_technician(technician):
-        raise InvalidInput(f"{technician} is not a technician.")
     with transition(incident, "request_technician", by, version) as step:
+        if technician is not None and not rules.roles.is_technician(technician):
+            raise InvalidInput(f"{technician} is not a technician.")
         current = step.incident
         step.set(
             assignee=technician,

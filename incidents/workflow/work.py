@@ -43,9 +43,9 @@ def incident_hold(
     *, incident: Incident, by: Any, reason: str, note: str = "", version: int
 ) -> Incident:
     """Put the call on hold: waiting for a supplier, parts or the user."""
-    if reason not in HoldReason.values:
-        raise InvalidInput("Choose why the incident is on hold.")
     with transition(incident, "hold", by, version) as step:
+        if reason not in HoldReason.values:
+            raise InvalidInput("Choose why the incident is on hold.")
         step.set(hold_reason=reason)
         label = HoldReason(reason).label
         step.tell_owner("held", reason=label, note=note)
@@ -110,11 +110,11 @@ def incident_resolve(
     version: int,
 ) -> Incident:
     """Record a fix or a workaround: the service is restored. The user is told."""
-    if not resolution.strip():
-        raise InvalidInput("Say what was done to resolve it.")
-    if kind not in ResolutionKind.values:
-        raise InvalidInput("Choose fix or workaround.")
     with transition(incident, "resolve", by, version) as step:
+        if not resolution.strip():
+            raise InvalidInput("Say what was done to resolve it.")
+        if kind not in ResolutionKind.values:
+            raise InvalidInput("Choose fix or workaround.")
         current = step.incident
         step.set(
             resolution=resolution,
