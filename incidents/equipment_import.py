@@ -202,7 +202,7 @@ def _check_rows(header: list[str], records, report: ImportReport) -> list[_Row]:
             if not values[name]:
                 reasons.append(f"{name} is empty")
         for name, limit in LENGTHS.items():
-            if len(values.get(name, "")) > limit:
+            if limit is not None and len(values.get(name, "")) > limit:
                 reasons.append(f"{name} is longer than {limit} characters")
         tag = values["asset_tag"]
         if tag:
@@ -291,13 +291,13 @@ def _plan(header: list[str], rows: list[_Row], report: ImportReport) -> _Plan:
         for item in Equipment.objects.filter(asset_tag__in=tags[start : start + 500]):
             known[item.asset_tag] = item
     for row in rows:
-        item = known.get(row.values["asset_tag"])
-        if item is None:
+        existing = known.get(row.values["asset_tag"])
+        if existing is None:
             item = Equipment(asset_tag=row.values["asset_tag"])
             plan.new.append((row, item))
             report.created.append(item.asset_tag)
         else:
-            plan.existing.append((row, item))
+            plan.existing.append((row, existing))
             report.updated.append(item.asset_tag)
     return plan
 
@@ -324,7 +324,7 @@ def _fields_from(header: list[str]) -> list[str]:
 
 def _fill(item: Equipment, row: _Row, fields: list[str], rooms: dict) -> None:
     for name in fields:
-        if name == "site":
+        if name == "site" and row.site is not None:  # every row has its site by now
             item.site = row.site
         elif name == "room":
             item.room = rooms[(row.site.pk, row.room_name.lower())] if row.room_name else None

@@ -8,6 +8,7 @@ string; a value a filter cannot read makes the form invalid (the view answers
 """
 
 from datetime import datetime, time
+from typing import Any
 
 import django_filters
 from django import forms
@@ -195,7 +196,7 @@ def _full_text_matches(text: str, pk: int | None) -> QuerySet:
         .filter(document=query)
         .values("incident_id")
     )
-    sources = [sheets, entries]
+    sources: list[QuerySet[Any, Any]] = [sheets, entries]
     if pk is not None:
         sources.append(Incident.objects.filter(pk=pk).values("pk"))
     return summaries.order_by().union(*(source.order_by() for source in sources))
@@ -307,7 +308,7 @@ class QueueFilter(django_filters.FilterSet):
 
     class Meta:
         model = Incident
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, *args, now=None, **kwargs):
         super().__init__(*args, **kwargs)

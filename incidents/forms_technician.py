@@ -4,6 +4,8 @@ consultations with support groups, problem management and the equipment register
 Forms only validate; the moves themselves are made by `incidents.workflow`.
 """
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -41,6 +43,16 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 def _text(rows: int = 3, **attrs) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, **attrs})
+
+
+class ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: SupportContact) -> str:
+        return obj.name + (f" – {obj.role}" if obj.role else "")
+
+
+class IncidentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Incident) -> str:
+        return f"{obj.reference} {obj.summary} ({obj.site})"
 
 
 class VersionedForm(forms.Form):
@@ -142,7 +154,7 @@ class ConsultForm(forms.Form):
         queryset=SupportGroup.objects.filter(is_active=True),
         empty_label="Choose a group…",
     )
-    contact = forms.ModelChoiceField(
+    contact = ContactChoiceField(
         label="Contact",
         queryset=SupportContact.objects.none(),
         required=False,
@@ -163,12 +175,10 @@ class ConsultForm(forms.Form):
         super().__init__(*args, **kwargs)
         if group is None and self.is_bound:
             group = self._posted_group()
-        self.group = group
-        contact = self.fields["contact"]
-        contact.label_from_instance = _contact_label
+        self.chosen_group = group
         if group is not None:
             self.fields["group"].initial = group.pk
-            contact.queryset = group.contacts.all()
+            cast(ContactChoiceField, self.fields["contact"]).queryset = group.contacts.all()
 
     def _posted_group(self) -> SupportGroup | None:
         try:
@@ -182,10 +192,6 @@ class ConsultForm(forms.Form):
         if chase_on and chase_on < timezone.localdate():
             self.add_error("chase_on", "The chase date is in the past.")
         return data
-
-
-def _contact_label(contact: SupportContact) -> str:
-    return contact.name + (f" – {contact.role}" if contact.role else "")
 
 
 class EscalateForm(forms.Form):
@@ -392,7 +398,7 @@ class ProblemResolveForm(forms.Form):
         label="Root cause", max_length=8000, required=False, widget=_text(3)
     )
     resolution = forms.CharField(label="How it was resolved", max_length=8000, widget=_text(3))
-    incidents = forms.ModelMultipleChoiceField(
+    incidents = IncidentChoiceField(
         label="Resolve these incidents too",
         queryset=Incident.objects.none(),
         required=False,
@@ -402,10 +408,7 @@ class ProblemResolveForm(forms.Form):
 
     def __init__(self, *args, problem: Problem, open_incidents, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["incidents"].queryset = open_incidents
-        self.fields["incidents"].label_from_instance = lambda i: (
-            f"{i.reference} {i.summary} ({i.site})"
-        )
+        cast(IncidentChoiceField, self.fields["incidents"]).queryset = open_incidents
         self.initial.setdefault("version", problem.version)
         self.initial.setdefault("root_cause", problem.root_cause)
         self.initial.setdefault("incidents", [incident.pk for incident in open_incidents])

@@ -630,7 +630,7 @@ def _consultations(period: Period) -> list[GroupTurnaround]:
 
 
 # The desk's words for a state, where the user's differ.
-STATE_LABELS = {Status.AWAITING_USER: "Waiting for the user"}
+STATE_LABELS: dict[str, str] = {Status.AWAITING_USER: "Waiting for the user"}
 
 
 @dataclass(frozen=True)
@@ -708,7 +708,7 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
         closed_this_week=Count("pk", filter=Q(closed_at__gte=week_start)),
     )
 
-    by_state = defaultdict(dict)
+    by_state: defaultdict[str, dict[int, int]] = defaultdict(dict)
     for status, priority, n in (
         incidents.filter(status__in=OPEN_STATUSES)
         .values_list("status", "priority")

@@ -95,7 +95,7 @@ def _decode(data: bytes) -> tuple[Image.Image, str]:
         raise PhotoRejected("it is not a JPEG, PNG, WebP or GIF picture") from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise PhotoRejected("the picture is damaged or incomplete") from None
-    return image, image.format
+    return image, image.format or ""
 
 
 def _re_encode(image: Image.Image, source_format: str) -> tuple[bytes, str]:

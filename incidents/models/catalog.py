@@ -85,7 +85,7 @@ class PriorityTarget(models.Model):
         return self.get_priority_display()
 
 
-DEFAULT_TARGETS = {
+DEFAULT_TARGETS: dict[int, tuple[int, int]] = {
     Priority.CRITICAL: (30, 4 * 60),
     Priority.HIGH: (60, 8 * 60),
     Priority.MEDIUM: (4 * 60, 3 * 24 * 60),

@@ -12,7 +12,9 @@ import csv
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -229,7 +231,10 @@ EXPORT_COLUMNS = [
 
 
 def _export_row(incident: Incident) -> list[str]:
-    target = {BREACHED: "breached", AT_RISK: "at risk"}.get(incident.target_state, "")
+    # target_state is annotated on the export's queryset.
+    target = {BREACHED: "breached", AT_RISK: "at risk"}.get(
+        getattr(incident, "target_state", ""), ""
+    )
     row = [
         incident.reference,
         _when(incident.created_at),
@@ -528,7 +533,8 @@ def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
     for form in (accept, details):
         # The rooms of the incident's site, not the whole school's list (a posted
         # room at another site is still checked against the site chosen).
-        form.fields["room"].queryset = form.fields["room"].queryset.filter(site_id=incident.site_id)
+        rooms = cast(forms.ModelChoiceField, form.fields["room"])
+        rooms.queryset = rooms.queryset.filter(site_id=incident.site_id)
     return {
         "question": ReturnForm(prefix="question", initial={**version, "question": question}),
         "accept": accept,
@@ -583,7 +589,7 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
     linked = list(incident.knowledge_articles.all())
     linked_ids = {article.pk for article in linked}
     history = []
-    if incident.equipment_id:
+    if incident.equipment is not None:
         history = list(
             selectors.recent_incidents_for_equipment(
                 incident.equipment, exclude_pk=incident.pk

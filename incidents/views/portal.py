@@ -103,9 +103,10 @@ def _file(request, form, sheet_form) -> Incident:
         raise PermissionDenied(str(error)) from error
     except IntegrityError:
         # Two posts of the same form at the same moment: the other one made it.
-        incident = _incident_for_token(request.user, token)
-        if incident is None:
+        made = _incident_for_token(request.user, token)
+        if made is None:
             raise
+        return made
     return incident
 
 

@@ -482,7 +482,7 @@ def consult(request, ref):
                     request, f"{data['group']} consulted: the target clock waits until they answer."
                 )
                 return back_to(incident)
-        group = form.group
+        group = form.chosen_group
     else:
         group = _group_from(request.GET.get("group"))
         form = ConsultForm(group=group)

@@ -42,7 +42,7 @@ def consultation_open(
             contacted_at=contacted_at or step.now,
             opened_by=by,
         )
-        data = {
+        data: dict[str, Any] = {
             "group": str(group),
             "contact": str(contact) if contact else "",
             "reason": reason,

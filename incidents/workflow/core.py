@@ -190,6 +190,11 @@ def log_problem(problem: Problem, by: Any, event: str, now: datetime, **data: An
     ProblemLogEntry.objects.create(problem=problem, actor=by, event=event, data=data, at=now)
 
 
+def label_of(model: Any, name: str) -> str:
+    """A field's name as people read it (its verbose name), for history entries."""
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+
+
 def current_version(obj: Any) -> int:
     """The version a record has now: for scripts and demo data acting as a person who
     has just loaded it. (A consultation answers with its incident's version.)"""

@@ -20,7 +20,7 @@ from incidents.models import (
 )
 
 from . import rules
-from .core import log_problem, transition
+from .core import label_of, log_problem, transition
 from .errors import InvalidInput, NotAllowed
 from .work import incident_resolve
 
@@ -114,7 +114,7 @@ def problem_escalate(
         step.set(problem=problem)
         if workaround:
             step.set(workaround=workaround)
-        data = {
+        data: dict[str, Any] = {
             "problem": problem.reference,
             "title": problem.title,
             "workaround": workaround,
@@ -150,7 +150,7 @@ def problem_update(*, problem: Problem, by: Any, version: int, **changes: Any) -
             step.nothing_to_do()
             return step.obj
         step.set(**changed)
-        step.log("updated", fields=[str(Problem._meta.get_field(n).verbose_name) for n in changed])
+        step.log("updated", fields=[label_of(Problem, name) for name in changed])
     return step.obj
 
 

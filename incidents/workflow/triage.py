@@ -18,7 +18,7 @@ from incidents.models import (
 
 from . import rules
 from .clock import _apply_targets
-from .core import transition
+from .core import label_of, transition
 from .errors import InvalidInput
 
 
@@ -115,7 +115,7 @@ def incident_update_details(
         for name, value in changes.items():
             if getattr(current, name) != value:
                 step.set(**{name: value})
-                label = str(current._meta.get_field(name).verbose_name)
+                label = label_of(Incident, name)
                 described.append([label, str(value) if value else ""])
         if not described:
             step.nothing_to_do()

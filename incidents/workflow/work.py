@@ -74,7 +74,7 @@ def incident_diagnose(
             minutes_spent=minutes_spent,
             created_at=step.now,
         )
-        data = {"action": action_taken, "result": result, "minutes": minutes_spent}
+        data: dict[str, Any] = {"action": action_taken, "result": result, "minutes": minutes_spent}
         step.tell_owner("diagnosed", **data)
         step.respond()
         step.log("diagnosed", kind=EntryKind.DIAGNOSTIC, text=f"{action_taken}\n{result}", **data)
@@ -95,7 +95,11 @@ def incident_record_cause(
         step.set(cause=cause, parts_used=parts_used)
         if workaround is not None:
             step.set(workaround=workaround)
-        data = {"cause": cause, "parts_used": parts_used, "workaround": workaround or ""}
+        data: dict[str, Any] = {
+            "cause": cause,
+            "parts_used": parts_used,
+            "workaround": workaround or "",
+        }
         step.tell_owner("cause_recorded", **data)
         step.log("cause_recorded", kind=EntryKind.DIAGNOSTIC, text=cause, **data)
     return step.incident
