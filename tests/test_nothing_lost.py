@@ -109,11 +109,12 @@ def test_five_technicians_taking_one_call_leave_one_owner(incident, desk, figure
     assert all(isinstance(error, workflow.Conflict) for error in errors)
     incident.refresh_from_db()
     assert incident.assignee == ok[0].assignee
-    assert (
-        CallLogEntry.objects.filter(
-            incident=incident, kind=EntryKind.ASSIGNMENT, text__contains="took the call"
-        ).count()
-        == 1
+    [taken] = CallLogEntry.objects.filter(
+        incident=incident, kind=EntryKind.ASSIGNMENT, event="taken"
+    )
+    assert (taken.actor, taken.rendered) == (
+        incident.assignee,
+        f"{incident.assignee} took the call.",
     )
     figure(f"5 technicians taking one call: 1 owner, {len(errors)} told")
 
