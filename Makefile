@@ -47,9 +47,10 @@ run: $(STAMP) ## Migrate, load demo data, run the task worker and the developmen
 test: $(STAMP) ## Run the test suite (PostgreSQL if DATABASE_URL is set, SQLite otherwise)
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## Check style and common mistakes with ruff
+lint: $(STAMP) ## Check style and common mistakes with ruff, and types with mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(VENV)/bin/mypy
 
 format: $(STAMP) ## Reformat the code and apply ruff's safe fixes
 	$(VENV)/bin/ruff format .

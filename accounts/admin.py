@@ -18,7 +18,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["groups", "is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = [
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("Helpdesk", {"fields": ["job_title", "phone", "notify_by_email"]}),
     ]
 

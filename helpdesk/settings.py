@@ -7,6 +7,7 @@ so a typo fails at start-up rather than at three in the morning.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -203,7 +204,7 @@ EMAIL_BACKEND_PATH = env(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+MAILERS: dict[str, dict[str, Any]] = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
 if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": env("EMAIL_HOST", "localhost"),

@@ -137,15 +137,15 @@ class CallLogInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CallLogEntry
     extra = 0
     can_delete = False
-    fields = ["at", "actor", "kind", "from_status", "to_status", "is_public", "text"]
-    readonly_fields = fields
+    readonly_fields = ("at", "actor", "kind", "from_status", "to_status", "is_public", "text")
+    fields = readonly_fields
 
 
 class DiagnosticInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DiagnosticEntry
     extra = 0
-    fields = ["performed_at", "author", "action_taken", "result", "minutes_spent"]
-    readonly_fields = fields
+    readonly_fields = ("performed_at", "author", "action_taken", "result", "minutes_spent")
+    fields = readonly_fields
     can_delete = False
 
 

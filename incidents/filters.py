@@ -8,6 +8,7 @@ string; a value a filter cannot read makes the form invalid (the view answers
 """
 
 from datetime import datetime, time
+from typing import Any
 
 import django_filters
 from django import forms
@@ -21,7 +22,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from accounts.roles import Role
+from accounts.roles import Role, people_with
 
 from . import targets
 from .models import (
@@ -153,7 +154,7 @@ def _full_text_matches(text: str, pk: int | None) -> QuerySet:
         .filter(document=query)
         .values("incident_id")
     )
-    sources = [sheets, entries]
+    sources: list[QuerySet[Any, Any]] = [sheets, entries]
     if pk is not None:
         sources.append(Incident.objects.filter(pk=pk).values("pk"))
     return summaries.order_by().union(*(source.order_by() for source in sources))
@@ -177,19 +178,11 @@ def _word_match(text: str) -> Q:
 
 
 def desk_people():
-    return (
-        get_user_model()
-        .objects.filter(groups__name__in=[Role.DESK, Role.ADMIN], is_active=True)
-        .distinct()
-    )
+    return people_with(Role.DESK)
 
 
 def technicians():
-    return (
-        get_user_model()
-        .objects.filter(groups__name__in=[Role.TECHNICIAN, Role.ADMIN], is_active=True)
-        .distinct()
-    )
+    return people_with(Role.TECHNICIAN)
 
 
 class RoomChoiceField(django_filters.fields.ModelChoiceField):
@@ -273,7 +266,7 @@ class QueueFilter(django_filters.FilterSet):
 
     class Meta:
         model = Incident
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, *args, now=None, **kwargs):
         super().__init__(*args, **kwargs)

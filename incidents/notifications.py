@@ -2,45 +2,57 @@
 
 `notify` is called by the workflow inside the transaction that makes the change:
 the notification rows and the delivery tasks commit with it or not at all. The
-person who made the change is never told about it.
+person who made the change is never told about it. The words come from
+templates/incidents/notifications/<template>.txt (see incidents.history).
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 
-from accounts.roles import Role
+from accounts.roles import Role, people_with
 
-from .models import EmailStatus, Event, Notification
-
-
-def desk_people():
-    return _people_with(Role.DESK)
+from .history import render_notification, single_line
+from .models import EmailStatus, Event, Incident, Notification
 
 
-def technician_people():
-    return _people_with(Role.TECHNICIAN)
+def desk_people() -> list[Any]:
+    return list(people_with(Role.DESK))
 
 
-def _people_with(role: str):
-    return list(get_user_model().objects.filter(groups__name=role, is_active=True).distinct())
+def technician_people() -> list[Any]:
+    return list(people_with(Role.TECHNICIAN))
 
 
 def notify(
-    *, event: str, incident, recipients: Iterable, actor, subject: str, body: str
+    *,
+    event: str,
+    incident: Incident | None,
+    recipients: Iterable[Any],
+    actor: Any,
+    template: str,
+    context: dict[str, Any] | None = None,
 ) -> list[Notification]:
     """Queue one notification for each recipient but the actor."""
     from .tasks import deliver_notification
 
+    people = []
     seen = set()
-    created = []
     for person in recipients:
         if person is None or not person.is_active or person.pk in seen:
             continue
         seen.add(person.pk)
         if actor is not None and person.pk == actor.pk:
             continue
+        people.append(person)
+    if not people:
+        return []
+    subject, body = render_notification(
+        template, {"incident": incident, "by": actor, **(context or {})}
+    )
+    created = []
+    for person in people:
         wants_email = bool(person.email) and person.notify_by_email
         notification = Notification.objects.create(
             recipient=person,
@@ -56,13 +68,21 @@ def notify(
     return created
 
 
+def email_subject(notification: Notification) -> str:
+    return single_line(notification.subject)
+
+
 def email_text(notification: Notification) -> str:
-    """The e-mail: the message, and where to read the rest."""
-    lines = [f"Hello {notification.recipient.display_name},", "", notification.body, ""]
+    """The e-mail, from its template: the message, and where to read the rest."""
+    from django.template.loader import render_to_string
+
+    link = ""
     if notification.incident_id:
-        lines.append(f"{settings.SITE_URL}/incidents/{notification.incident.reference}/")
-    lines += ["", "— Helpdesk", "", "You receive this because you use the school's IT helpdesk."]
-    return "\n".join(lines)
+        link = f"{settings.SITE_URL}/incidents/{notification.incident.reference}/"
+    return render_to_string(
+        "incidents/notifications/_email.txt",
+        {"notification": notification, "link": link},
+    )
 
 
-__all__ = ["Event", "desk_people", "email_text", "notify", "technician_people"]
+__all__ = ["Event", "desk_people", "email_subject", "email_text", "notify", "technician_people"]

@@ -1,6 +1,8 @@
 """Reading incidents: the scoped getters every view goes through, and the
 querysets that lists share, with what they need joined in one go."""
 
+from datetime import timedelta
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -119,7 +121,7 @@ def call_log_for(user, incident: Incident) -> QuerySet[CallLogEntry]:
 
 
 def recent_incidents_for_equipment(equipment: Equipment, *, days: int = 90, exclude_pk=None):
-    since = timezone.now() - timezone.timedelta(days=days)
+    since = timezone.now() - timedelta(days=days)
     qs = Incident.objects.filter(equipment=equipment, created_at__gte=since).order_by("-created_at")
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)

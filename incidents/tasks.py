@@ -35,10 +35,10 @@ def deliver_notification(notification_id: int) -> str:
         )
         if notification is None or notification.email_status != EmailStatus.PENDING:
             return "nothing to do"
-        from .notifications import email_text
+        from .notifications import email_subject, email_text
 
         message = EmailMessage(
-            subject=notification.subject,
+            subject=email_subject(notification),
             body=email_text(notification),
             to=[notification.recipient.email],
         )

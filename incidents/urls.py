@@ -71,6 +71,18 @@ urlpatterns = [
     path("problems/<str:ref>/edit/", problems.problem_edit, name="problem_edit"),
     path("problems/<str:ref>/publish/", problems.problem_publish, name="problem_publish"),
     path("problems/<str:ref>/resolve/", problems.problem_resolve, name="problem_resolve"),
+    path(
+        "problems/<str:ref>/investigate/",
+        problems.problem_change_state,
+        {"move": "investigate"},
+        name="problem_investigate",
+    ),
+    path(
+        "problems/<str:ref>/close/",
+        problems.problem_change_state,
+        {"move": "close"},
+        name="problem_close",
+    ),
     path("equipment/", problems.equipment_list, name="equipment_list"),
     path("equipment/<int:pk>/", problems.equipment_detail, name="equipment_detail"),
     # --- reports (views/reports.py)

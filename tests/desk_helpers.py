@@ -22,18 +22,33 @@ from incidents.models import (
 def logged(incident, desk, *, category=None, impact=Impact.MEDIUM, urgency=Urgency.MEDIUM):
     """Accept the sheet and log it, as the desk."""
     return workflow.incident_accept(
-        incident=incident, by=desk, category=category, impact=impact, urgency=urgency
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        category=category,
+        impact=impact,
+        urgency=urgency,
     )
 
 
 def assigned(incident, desk, technician=None, **accept):
     incident = logged(incident, desk, **accept)
-    return workflow.incident_request_technician(incident=incident, by=desk, technician=technician)
+    return workflow.incident_request_technician(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        technician=technician,
+    )
 
 
 def resolved(incident, desk, technician, resolution="Replaced the toner cartridge."):
     incident = assigned(incident, desk, technician)
-    return workflow.incident_resolve(incident=incident, by=technician, resolution=resolution)
+    return workflow.incident_resolve(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        resolution=resolution,
+    )
 
 
 def fresh(incident) -> Incident:

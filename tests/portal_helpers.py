@@ -62,10 +62,17 @@ def deliver_all() -> None:
 
 
 def return_to_user(incident, desk, question="Which room is it in?"):
-    return workflow.incident_return_to_user(incident=incident, by=desk, question=question)
+    return workflow.incident_return_to_user(
+        version=workflow.current_version(incident), incident=incident, by=desk, question=question
+    )
 
 
 def accept(incident, desk, category=None):
     return workflow.incident_accept(
-        incident=incident, by=desk, category=category, impact=3, urgency=2
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        category=category,
+        impact=3,
+        urgency=2,
     )

@@ -14,10 +14,19 @@ def passed_incident(reporter, desk, *, technician=None, site=None, visit_date=No
     (or to the pool when none is named)."""
     incident = file_incident(reporter, site=site, **extra)
     incident = workflow.incident_accept(
-        incident=incident, by=desk, category=None, impact=Impact.MEDIUM, urgency=Urgency.MEDIUM
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        category=None,
+        impact=Impact.MEDIUM,
+        urgency=Urgency.MEDIUM,
     )
     return workflow.incident_request_technician(
-        incident=incident, by=desk, technician=technician, visit_date=visit_date
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        technician=technician,
+        visit_date=visit_date,
     )
 
 

@@ -153,6 +153,12 @@ ROWS = {
     "incidents:problem_resolve": row(
         "GET", "problem", allowed=STAFF, hidden={"reporter", "other_reporter"}
     ),
+    "incidents:problem_investigate": row(
+        "POST", "problem", allowed=STAFF, hidden={"reporter", "other_reporter"}
+    ),
+    "incidents:problem_close": row(
+        "POST", "problem", allowed=STAFF, hidden={"reporter", "other_reporter"}
+    ),
     "incidents:equipment_list": row("GET", allowed=STAFF),
     "incidents:equipment_detail": row(
         "GET", "equipment", allowed=STAFF, hidden={"reporter", "other_reporter"}
@@ -205,15 +211,39 @@ def build_world(request):
         content_type="image/png",
         size=100,
     )
-    workflow.incident_accept(incident=incident, by=desk, category=None, impact=2, urgency=2)
-    workflow.incident_add_note(incident=incident, by=desk, text=f"Internal: {SENTINEL}")
-    workflow.incident_request_technician(incident=incident, by=desk, technician=technician)
-    workflow.incident_start(incident=incident, by=technician)
+    workflow.incident_accept(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        category=None,
+        impact=2,
+        urgency=2,
+    )
+    workflow.incident_add_note(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        text=f"Internal: {SENTINEL}",
+    )
+    workflow.incident_request_technician(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        technician=technician,
+    )
+    workflow.incident_start(
+        version=workflow.current_version(incident), incident=incident, by=technician
+    )
     workflow.incident_diagnose(
-        incident=incident, by=technician, action_taken=f"Checked {SENTINEL}", result="ok"
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        action_taken=f"Checked {SENTINEL}",
+        result="ok",
     )
     contact = SupportContactFactory()
     consultation = workflow.consultation_open(
+        version=workflow.current_version(incident),
         incident=incident,
         by=technician,
         group=contact.group,
@@ -221,12 +251,15 @@ def build_world(request):
         reason=f"Why {SENTINEL}",
     )
     problem = workflow.problem_escalate(
+        version=workflow.current_version(incident),
         incident=incident,
         by=technician,
         workaround=f"Spare projector {SENTINEL}",
         title="Projectors overheat",
     )
-    workflow.incident_message_user(incident=incident, by=desk, text="We are on it.")
+    workflow.incident_message_reporter(
+        version=workflow.current_version(incident), incident=incident, by=desk, text="We are on it."
+    )
     article = KnowledgeArticle.objects.create(
         title="Projector shows no signal",
         symptoms="No signal",

@@ -31,7 +31,9 @@ LIST = reverse("incidents:consultation_list")
 @pytest.fixture
 def passed(reporter, desk, technician, site):
     incident = passed_incident(reporter, desk, technician=technician, site=site)
-    return workflow.incident_start(incident=incident, by=technician)
+    return workflow.incident_start(
+        version=workflow.current_version(incident), incident=incident, by=technician
+    )
 
 
 @pytest.fixture
@@ -100,6 +102,7 @@ def test_consulting_records_it_pauses_the_clock_and_tells_the_desk(
             "reason": f"Lamp fails after a minute {SENTINEL}",
             "case_reference": "CASE-55123",
             "chase_on": chase.isoformat(),
+            "version": passed.version,
         },
     )
 
@@ -114,7 +117,7 @@ def test_consulting_records_it_pauses_the_clock_and_tells_the_desk(
     assert consultation.opened_by == technician
     entry = passed.log.order_by("-id").first()
     assert entry.kind == EntryKind.CONSULTATION and not entry.is_public
-    assert "Projectors Direct" in entry.text and "CASE-55123" in entry.text
+    assert "Projectors Direct" in entry.rendered and "CASE-55123" in entry.rendered
     assert Notification.objects.filter(
         recipient=desk,
         incident=passed,
@@ -166,7 +169,11 @@ def test_answer_resumes_the_clock_and_moves_the_target_on(
         priority=passed.priority, response_minutes=60, resolution_minutes=600, hours="all"
     )
     consultation = workflow.consultation_open(
-        incident=passed, by=technician, group=supplier, reason="Lamp"
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="Lamp",
     )
     paused = Incident.objects.get(pk=passed.pk)
     assert paused.paused_since is not None
@@ -177,7 +184,11 @@ def test_answer_resumes_the_clock_and_moves_the_target_on(
     client.force_login(technician)
     response = client.post(
         detail_url(consultation),
-        {"answer": "Send it back under warranty", "case_reference": "CASE-2"},
+        {
+            "answer": "Send it back under warranty",
+            "case_reference": "CASE-2",
+            "version": workflow.current_version(passed),
+        },
     )
 
     assert response.status_code == 302
@@ -195,7 +206,8 @@ def test_answer_resumes_the_clock_and_moves_the_target_on(
     assert timedelta(minutes=59) < resumed.resolution_due_at - due_before < timedelta(minutes=62)
     entry = passed.log.order_by("-id").first()
     assert (
-        entry.kind == EntryKind.CONSULTATION and "answer: Send it back under warranty" in entry.text
+        entry.kind == EntryKind.CONSULTATION
+        and "answer: Send it back under warranty" in entry.rendered
     )
     assert Notification.objects.filter(
         recipient=desk, incident=passed, subject__contains="update"
@@ -203,31 +215,53 @@ def test_answer_resumes_the_clock_and_moves_the_target_on(
 
 
 def test_the_clock_waits_while_any_consultation_is_open(technician, passed, supplier):
-    first = workflow.consultation_open(incident=passed, by=technician, group=supplier, reason="One")
-    workflow.consultation_open(
-        incident=passed, by=technician, group=SupportGroupFactory(), reason="Two"
+    first = workflow.consultation_open(
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="One",
     )
-    workflow.consultation_update(consultation=first, by=technician, close=True)
+    workflow.consultation_open(
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=SupportGroupFactory(),
+        reason="Two",
+    )
+    workflow.consultation_update(
+        version=workflow.current_version(first), consultation=first, by=technician, close=True
+    )
     assert Incident.objects.get(pk=passed.pk).paused_since is not None
 
 
 def test_close_a_consultation(client, technician, passed, supplier):
     consultation = workflow.consultation_open(
-        incident=passed, by=technician, group=supplier, reason="Lamp"
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="Lamp",
     )
     client.force_login(technician)
-    client.post(detail_url(consultation), {"close": "on"})
+    client.post(
+        detail_url(consultation), {"close": "on", "version": workflow.current_version(passed)}
+    )
     consultation.refresh_from_db()
     assert consultation.status == ConsultationStatus.CLOSED and consultation.closed_at is not None
     assert Incident.objects.get(pk=passed.pk).paused_since is None
-    assert passed.log.order_by("-id").first().text.endswith("closed.")
+    assert passed.log.order_by("-id").first().rendered == "Projectors Direct: closed."
     page = client.get(detail_url(consultation)).content.decode()
     assert 'name="answer"' not in page  # nothing more to record
 
 
 def test_an_empty_update_is_refused(client, technician, passed, supplier):
     consultation = workflow.consultation_open(
-        incident=passed, by=technician, group=supplier, reason="Lamp"
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="Lamp",
     )
     client.force_login(technician)
     entries = CallLogEntry.objects.count()
@@ -238,7 +272,12 @@ def test_an_empty_update_is_refused(client, technician, passed, supplier):
 
 def test_the_detail_shows_the_groups_contacts(client, desk, technician, passed, supplier):
     consultation = workflow.consultation_open(
-        incident=passed, by=technician, group=supplier, reason="Lamp", case_reference="CASE-9"
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="Lamp",
+        case_reference="CASE-9",
     )
     client.force_login(desk)
     page = client.get(detail_url(consultation)).content.decode()
@@ -250,9 +289,15 @@ def test_the_list_shows_open_ones_with_due_chases_highlighted(
 ):
     today = timezone.localdate()
     due = workflow.consultation_open(
-        incident=passed, by=technician, group=supplier, reason="Due", chase_on=today
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="Due",
+        chase_on=today,
     )
     later = workflow.consultation_open(
+        version=workflow.current_version(passed),
         incident=passed,
         by=technician,
         group=supplier,
@@ -260,9 +305,18 @@ def test_the_list_shows_open_ones_with_due_chases_highlighted(
         chase_on=today + timedelta(days=5),
     )
     answered = workflow.consultation_open(
-        incident=passed, by=technician, group=supplier, reason="Done"
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="Done",
     )
-    workflow.consultation_update(consultation=answered, by=technician, answer="Fixed upstream")
+    workflow.consultation_update(
+        version=workflow.current_version(answered),
+        consultation=answered,
+        by=technician,
+        answer="Fixed upstream",
+    )
     client.force_login(desk)
 
     response = client.get(LIST)
@@ -296,13 +350,19 @@ def test_the_list_runs_a_fixed_number_of_queries(
     client.force_login(desk)
     incident = passed_incident(reporter, desk, technician=technician, site=site)
     workflow.consultation_open(
-        incident=incident, by=technician, group=group, contact=contact, reason="first"
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        group=group,
+        contact=contact,
+        reason="first",
     )
     baseline, _ = queries_for(client, LIST)
 
     for index in range(40):
         incident = passed_incident(reporter, desk, technician=technician, site=site)
         workflow.consultation_open(
+            version=workflow.current_version(incident),
             incident=incident,
             by=technician,
             group=SupportGroupFactory(),
@@ -317,7 +377,11 @@ def test_the_list_runs_a_fixed_number_of_queries(
 
 def test_plain_users_are_refused(client, reporter, technician, passed, supplier):
     consultation = workflow.consultation_open(
-        incident=passed, by=technician, group=supplier, reason="Lamp"
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        group=supplier,
+        reason="Lamp",
     )
     client.force_login(reporter)
     assert client.get(LIST).status_code == 403

@@ -38,7 +38,7 @@ def test_desk_closes_a_resolved_call_and_the_user_hears_the_resolution(
     assert incident.closed_by == desk and incident.user_notified_at is not None
     entry = last_entry(incident)
     assert entry.is_public and entry.to_status == Status.CLOSED
-    assert entry.text == "Closed – fixed. Resolution: Replaced the fuser unit."
+    assert entry.rendered == "Closed – fixed. Resolution: Replaced the fuser unit."
     closed = notifications_for(reporter, incident, Event.CLOSED).get()
     assert "Replaced the fuser unit." in closed.body
 
@@ -132,7 +132,12 @@ def test_an_incident_cannot_duplicate_itself(client_for, desk, incident):
 
 def test_works_again_is_closed_in_one_click(client_for, desk, technician, reporter, incident):
     incident = assigned(incident, desk, technician)
-    workflow.incident_working_again(incident=incident, by=reporter, note="After the reboot")
+    workflow.incident_working_again(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=reporter,
+        note="After the reboot",
+    )
     client = client_for(desk)
 
     page = client.get(incident.get_absolute_url()).text

@@ -10,20 +10,18 @@ from tests.html import parse
 
 
 def test_desk_messages_the_user(client_for, desk, reporter, incident):
-    response = post(
-        client_for(desk), incident, "message_user", "message", text="We are on it.", version=None
-    )
+    response = post(client_for(desk), incident, "message_user", "message", text="We are on it.")
 
     assert response.status_code == 302
     entry = last_entry(incident)
     assert entry.kind == EntryKind.MESSAGE_TO_USER and entry.is_public
-    assert entry.text == "We are on it."
+    assert entry.rendered == "We are on it."
     notification = notifications_for(reporter, incident, Event.MESSAGE).get()
     assert notification.body == "We are on it."
 
 
 def test_internal_note_stays_internal(client_for, desk, reporter, incident):
-    post(client_for(desk), incident, "add_note", "note", text="SENTINEL-secret", version=None)
+    post(client_for(desk), incident, "add_note", "note", text="SENTINEL-secret")
 
     entry = last_entry(incident)
     assert entry.kind == EntryKind.NOTE and not entry.is_public
@@ -38,24 +36,24 @@ def test_technicians_may_write_notes_and_messages_too(client_for, desk, technici
     incident = assigned(file_incident(reporter, site=site), desk, technician)
     client = client_for(technician)
 
-    post(client, incident, "add_note", "note", text="Part ordered", version=None)
-    post(client, incident, "message_user", "message", text="Coming at 2pm", version=None)
+    post(client, incident, "add_note", "note", text="Part ordered")
+    post(client, incident, "message_user", "message", text="Coming at 2pm")
 
-    assert last_entry(incident, kind=EntryKind.NOTE).text == "Part ordered"
-    assert last_entry(incident, kind=EntryKind.MESSAGE_TO_USER).text == "Coming at 2pm"
+    assert last_entry(incident, kind=EntryKind.NOTE).rendered == "Part ordered"
+    assert last_entry(incident, kind=EntryKind.MESSAGE_TO_USER).rendered == "Coming at 2pm"
     assert fresh(incident).owner_unread  # the owning desk is kept informed
 
 
 @pytest.mark.parametrize("url_name,prefix", [("message_user", "message"), ("add_note", "note")])
 def test_users_may_not_write_as_the_desk(client_for, reporter, incident, url_name, prefix):
-    response = post(client_for(reporter), incident, url_name, prefix, text="hi", version=None)
+    response = post(client_for(reporter), incident, url_name, prefix, text="hi")
 
     assert response.status_code == 403
     assert last_entry(incident).kind == EntryKind.FILED
 
 
 def test_empty_message_is_refused(client_for, desk, incident):
-    response = post(client_for(desk), incident, "message_user", "message", text=" ", version=None)
+    response = post(client_for(desk), incident, "message_user", "message", text=" ")
 
     assert response.status_code == 400
     assert "This field is required." in response.text
@@ -64,9 +62,21 @@ def test_empty_message_is_refused(client_for, desk, incident):
 def test_call_log_shows_everything_in_order_with_internal_entries_marked(
     client_for, desk, reporter, incident
 ):
-    workflow.incident_message_user(incident=incident, by=desk, text="First, public")
-    workflow.incident_add_note(incident=incident, by=desk, text="Second, internal")
-    workflow.incident_user_message(incident=incident, by=reporter, text="Third, from the user")
+    workflow.incident_message_reporter(
+        version=workflow.current_version(incident), incident=incident, by=desk, text="First, public"
+    )
+    workflow.incident_add_note(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        text="Second, internal",
+    )
+    workflow.incident_reporter_reply(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=reporter,
+        text="Third, from the user",
+    )
 
     page = client_for(desk).get(incident.get_absolute_url()).text
     entries = parse(page).testid("call-log").find_all("li")

@@ -61,7 +61,9 @@ def test_technician_gets_no_desk_actions(client_for, desk, technician, incident)
 
 def test_closed_call_offers_no_moves_but_the_note(client_for, desk, technician, incident):
     incident = resolved(incident, desk, technician)
-    workflow.incident_close(incident=incident, by=desk, code="fixed")
+    workflow.incident_close(
+        version=workflow.current_version(incident), incident=incident, by=desk, code="fixed"
+    )
 
     page = client_for(desk).get(incident.get_absolute_url()).text
 
@@ -95,8 +97,18 @@ def test_page_queries_do_not_grow_with_its_call_log(client_for, desk, technician
     for entries in (1, 15):
         incident = assigned(file_incident(reporter, site=site), desk, technician)
         for n in range(entries):
-            workflow.incident_add_note(incident=incident, by=desk, text=f"Note {n}")
-            workflow.incident_diagnose(incident=incident, by=technician, action_taken=f"Step {n}")
+            workflow.incident_add_note(
+                version=workflow.current_version(incident),
+                incident=incident,
+                by=desk,
+                text=f"Note {n}",
+            )
+            workflow.incident_diagnose(
+                version=workflow.current_version(incident),
+                incident=incident,
+                by=technician,
+                action_taken=f"Step {n}",
+            )
         counts.append(_queries_for_page(client, incident))
 
     assert counts[0] == counts[1] <= 20

@@ -61,7 +61,12 @@ def test_export_has_every_page_not_just_the_first(client_for, desk, reporter, si
 
 def test_export_leaves_internal_notes_out(client_for, desk, reporter, site):
     incident = file_incident(reporter, site=site)
-    workflow.incident_add_note(incident=incident, by=desk, text="SENTINEL-internal-note")
+    workflow.incident_add_note(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        text="SENTINEL-internal-note",
+    )
 
     response = client_for(desk).get(EXPORT)
 
@@ -98,7 +103,9 @@ def test_csv_safe(value, safe):
 def test_export_of_no_filters_is_the_open_calls(client_for, desk, reporter, site):
     open_one = file_incident(reporter, site=site)
     closed = file_incident(reporter, site=site)
-    workflow.incident_close(incident=closed, by=desk, code="not_an_incident")
+    workflow.incident_close(
+        version=workflow.current_version(closed), incident=closed, by=desk, code="not_an_incident"
+    )
 
     rows = rows_of(client_for(desk).get(EXPORT))
     everything = rows_of(client_for(desk).get(EXPORT, {"state": "all"}))

@@ -55,7 +55,7 @@ def test_desk_logs_a_phone_call_for_a_user(client_for, desk, reporter, site):
     assert incident.sheet.happened == "It says no signal on the projector"
     entry = incident.log.get()
     assert entry.kind == EntryKind.FILED and entry.is_public
-    assert entry.text == "Logged by Dee Desk for Rita Reporter (phone)."
+    assert entry.rendered == "Logged by Dee Desk for Rita Reporter (phone)."
     assert notifications_for(reporter, incident, Event.FILED).count() == 1
 
 

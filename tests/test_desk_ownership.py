@@ -26,7 +26,7 @@ def test_desk_takes_ownership(client_for, desk, colleague, reporter, site):
     assert fresh(incident).owner == desk
     entry = last_entry(incident)
     assert entry.kind == EntryKind.OWNERSHIP and not entry.is_public
-    assert entry.text == "Dee Desk took ownership (was Cleo Colleague)."
+    assert entry.rendered == "Dee Desk took ownership (was Cleo Colleague)."
 
 
 def test_desk_hands_over_and_the_new_owner_is_told(client_for, desk, colleague, reporter, site):
@@ -35,7 +35,7 @@ def test_desk_hands_over_and_the_new_owner_is_told(client_for, desk, colleague, 
     post(client_for(desk), incident, "hand_over", "hand_over", to=colleague.pk)
 
     assert fresh(incident).owner == colleague
-    assert last_entry(incident).text == "Ownership handed to Cleo Colleague (was Dee Desk)."
+    assert last_entry(incident).rendered == "Ownership handed to Cleo Colleague (was Dee Desk)."
     assert notifications_for(colleague, incident, Event.OWNERSHIP).count() == 1
 
 
@@ -63,7 +63,12 @@ def test_owner_is_told_of_technician_updates_and_reading_marks_them(
 ):
     incident = assigned(file_incident(reporter, site=site), desk, technician)
 
-    workflow.incident_diagnose(incident=incident, by=technician, action_taken="Reseated the toner")
+    workflow.incident_diagnose(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        action_taken="Reseated the toner",
+    )
 
     assert fresh(incident).owner_unread
     assert notifications_for(desk, incident, Event.TECHNICIAN_UPDATE).count() == 1
@@ -85,7 +90,12 @@ def test_someone_else_reading_leaves_the_update_unread(
     client_for, desk, colleague, technician, reporter, site
 ):
     incident = assigned(file_incident(reporter, site=site), desk, technician)
-    workflow.incident_diagnose(incident=incident, by=technician, action_taken="Checked cables")
+    workflow.incident_diagnose(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        action_taken="Checked cables",
+    )
 
     client_for(colleague).get(incident.get_absolute_url())
 

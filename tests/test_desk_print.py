@@ -11,6 +11,7 @@ from tests.factories import file_incident
 def test_support_staff_print_the_sheet_with_its_diagnostics(client_for, desk, technician, incident):
     incident = assigned(incident, desk, technician)
     workflow.incident_diagnose(
+        version=workflow.current_version(incident),
         incident=incident,
         by=technician,
         action_taken="Printed a test page",
@@ -69,7 +70,12 @@ def test_print_selection_runs_a_fixed_number_of_queries(
 ):
     calls = [assigned(file_incident(reporter, site=site), desk, technician) for _ in range(6)]
     for incident in calls:
-        workflow.incident_diagnose(incident=incident, by=technician, action_taken="Looked")
+        workflow.incident_diagnose(
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=technician,
+            action_taken="Looked",
+        )
     client = client_for(desk)
     client.get("/desk/")
 

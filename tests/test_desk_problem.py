@@ -26,7 +26,6 @@ def test_desk_links_an_existing_problem(client_for, desk, incident, problem):
         "link_problem",
         "problem",
         problem=problem.reference,
-        version=None,
     )
 
     assert response.status_code == 302
@@ -35,7 +34,10 @@ def test_desk_links_an_existing_problem(client_for, desk, incident, problem):
     assert incident.workaround == "Use the office printer"  # the problem's workaround comes along
     entry = last_entry(incident)
     assert entry.kind == EntryKind.PROBLEM and not entry.is_public
-    assert entry.text == f"Linked to problem {problem.reference}: Toner runs out in a week."
+    assert entry.rendered == (
+        f"Escalated into problem management: {problem.reference} Toner runs out in a week. "
+        "Workaround in place: Use the office printer"
+    )
 
 
 def test_desk_opens_a_problem_from_the_incident(client_for, desk, incident):
@@ -48,15 +50,19 @@ def test_desk_opens_a_problem_from_the_incident(client_for, desk, incident):
         "problem",
         title="Blank pages again",
         description="Third time this term",
-        version=None,
+        no_workaround_reason="Every printer in the block is affected",
     )
 
     problem = Problem.objects.get()
     assert problem.title == "Blank pages again"
     assert problem.description == "Third time this term"
+    assert problem.no_workaround_reason == "Every printer in the block is affected"
     assert not problem.proactive and problem.opened_by == desk
     assert fresh(incident).problem == problem
-    assert problem.reference in last_entry(incident).text
+    assert last_entry(incident).rendered == (
+        f"Escalated into problem management: {problem.reference} Blank pages again. "
+        "No workaround: Every printer in the block is affected"
+    )
 
 
 @pytest.mark.parametrize(
@@ -70,7 +76,7 @@ def test_desk_opens_a_problem_from_the_incident(client_for, desk, incident):
 def test_problem_form_needs_one_of_the_two(client_for, desk, incident, problem, fields, message):
     if fields.get("problem") == "the fixture's":
         fields = {**fields, "problem": problem.reference}
-    response = post(client_for(desk), incident, "link_problem", "problem", version=None, **fields)
+    response = post(client_for(desk), incident, "link_problem", "problem", **fields)
 
     assert response.status_code == 400
     assert message in response.text
@@ -86,7 +92,6 @@ def test_a_resolved_problem_cannot_be_linked(client_for, desk, incident, problem
         "link_problem",
         "problem",
         problem=problem.reference,
-        version=None,
     )
 
     assert response.status_code == 400
@@ -101,7 +106,6 @@ def test_only_the_desk_links_problems_here(request, client_for, incident, proble
         "link_problem",
         "problem",
         problem=problem.reference,
-        version=None,
     )
 
     assert response.status_code == 403

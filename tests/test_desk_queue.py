@@ -52,7 +52,9 @@ def test_default_view_lists_open_calls_newest_first(desk_client, desk, reporter,
     older = file_incident(reporter, site=site, summary="Projector flickers")
     newer = file_incident(reporter, site=site, summary="Whiteboard pen lost")
     closed = file_incident(reporter, site=site, summary="Old and done")
-    workflow.incident_close(incident=closed, by=desk, code="not_an_incident")
+    workflow.incident_close(
+        version=workflow.current_version(closed), incident=closed, by=desk, code="not_an_incident"
+    )
 
     response = desk_client.get(QUEUE)
 
@@ -63,7 +65,12 @@ def test_default_view_lists_open_calls_newest_first(desk_client, desk, reporter,
 
 def test_each_row_shows_reporter_place_age_and_latest_entry(desk_client, desk, reporter, site):
     incident = file_incident(reporter, site=site)
-    workflow.incident_add_note(incident=incident, by=desk, text="Rang the office, no answer")
+    workflow.incident_add_note(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        text="Rang the office, no answer",
+    )
 
     response = desk_client.get(QUEUE)
 
@@ -77,7 +84,12 @@ def test_each_row_shows_reporter_place_age_and_latest_entry(desk_client, desk, r
 def test_filter_by_several_states(desk_client, desk, reporter, site):
     submitted = file_incident(reporter, site=site)
     waiting = file_incident(reporter, site=site)
-    workflow.incident_return_to_user(incident=waiting, by=desk, question="Which printer?")
+    workflow.incident_return_to_user(
+        version=workflow.current_version(waiting),
+        incident=waiting,
+        by=desk,
+        question="Which printer?",
+    )
     logged_one = logged(file_incident(reporter, site=site), desk)
 
     response = desk_client.get(QUEUE, {"state": ["submitted", "awaiting_user"]})
@@ -88,7 +100,9 @@ def test_filter_by_several_states(desk_client, desk, reporter, site):
 
 def test_closed_calls_are_listed_when_asked_for(desk_client, desk, reporter, site):
     closed = file_incident(reporter, site=site)
-    workflow.incident_close(incident=closed, by=desk, code="not_an_incident")
+    workflow.incident_close(
+        version=workflow.current_version(closed), incident=closed, by=desk, code="not_an_incident"
+    )
     file_incident(reporter, site=site)
 
     assert listed(desk_client.get(QUEUE, {"state": "closed"})) == [closed.reference]
@@ -192,7 +206,12 @@ def test_search_covers_summary_sheet_and_call_log(
             "checked": "The cable",
         },
     )
-    workflow.incident_add_note(incident=projector, by=desk, text="Lamp flickering badly")
+    workflow.incident_add_note(
+        version=workflow.current_version(projector),
+        incident=projector,
+        by=desk,
+        text="Lamp flickering badly",
+    )
     wanted = {"printer": printer, "projector": projector}[expected]
 
     assert listed(desk_client.get(QUEUE, {"q": query})) == [wanted.reference]
@@ -273,7 +292,12 @@ def test_counts_per_state_follow_the_other_filters(
 
 def test_unread_technician_updates_are_marked(desk_client, desk, technician, reporter, site):
     incident = assigned(file_incident(reporter, site=site), desk, technician)
-    workflow.incident_diagnose(incident=incident, by=technician, action_taken="Swapped the cable")
+    workflow.incident_diagnose(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        action_taken="Swapped the cable",
+    )
 
     page = desk_client.get(QUEUE).text
 

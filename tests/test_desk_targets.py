@@ -62,12 +62,22 @@ def test_page_shows_the_time_left(client_for, desk, reporter, site):
 def test_clock_pauses_while_waiting_for_the_user_and_resumes(desk, reporter, site, all_hours):
     incident = file_incident(reporter, site=site)
     due = incident.resolution_due_at
-    incident = workflow.incident_return_to_user(incident=incident, by=desk, question="Which room?")
+    incident = workflow.incident_return_to_user(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        question="Which room?",
+    )
     assert incident.paused_since is not None
 
     paused_since = timezone.now() - timedelta(hours=2)
     Incident.objects.filter(pk=incident.pk).update(paused_since=paused_since)
-    incident = workflow.incident_answer(incident=fresh(incident), by=reporter, answer="Room 12")
+    incident = workflow.incident_answer(
+        version=workflow.current_version(fresh(incident)),
+        incident=fresh(incident),
+        by=reporter,
+        answer="Room 12",
+    )
 
     assert incident.paused_since is None
     assert incident.paused_seconds >= 2 * 3600
@@ -76,7 +86,12 @@ def test_clock_pauses_while_waiting_for_the_user_and_resumes(desk, reporter, sit
 
 def test_paused_call_is_not_breached_while_paused(client_for, desk, reporter, site):
     incident = file_incident(reporter, site=site)
-    workflow.incident_return_to_user(incident=incident, by=desk, question="Which printer?")
+    workflow.incident_return_to_user(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        question="Which printer?",
+    )
     now = timezone.now()
     # Paused a day ago with half a day left: the due time has passed since.
     Incident.objects.filter(pk=incident.pk).update(
@@ -139,7 +154,12 @@ def test_at_risk_in_the_last_quarter(desk, reporter, site, elapsed_hours, state,
 
 def test_resolved_and_closed_calls_are_not_flagged(desk, technician, reporter, site):
     incident = logged(file_incident(reporter, site=site), desk)
-    workflow.incident_resolve(incident=incident, by=desk, resolution="Restarted the spooler")
+    workflow.incident_resolve(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        resolution="Restarted the spooler",
+    )
     later = timezone.now() + timedelta(days=30)
 
     assert queue_queryset(later).get(pk=incident.pk).target_state == "met"

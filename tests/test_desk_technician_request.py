@@ -33,9 +33,11 @@ def test_desk_passes_the_call_to_a_technician(client_for, desk, technician, repo
     assert incident.technician_note == "Bring a spare toner"
     assignment = last_entry(incident, kind=EntryKind.ASSIGNMENT)
     assert assignment.is_public and assignment.to_status == Status.ASSIGNED
-    assert "Technician support requested from Tom Tech." in assignment.text
+    assert assignment.rendered == (
+        f"Technician support requested from Tom Tech. Planned visit: {visit:%A %d %B %Y}."
+    )
     note = last_entry(incident, kind=EntryKind.NOTE)
-    assert note.text == "For the technician: Bring a spare toner" and not note.is_public
+    assert note.rendered == "For the technician: Bring a spare toner" and not note.is_public
     assert notifications_for(technician, incident, Event.TECHNICIAN_REQUESTED).count() == 1
     assert notifications_for(reporter, incident, Event.TECHNICIAN_REQUESTED).count() == 1
 
@@ -48,7 +50,7 @@ def test_desk_passes_the_call_to_the_pool(client_for, desk, technician, incident
 
     incident = fresh(incident)
     assert incident.status == Status.ASSIGNED and incident.assignee is None
-    assert "the technician pool" in last_entry(incident, kind=EntryKind.ASSIGNMENT).text
+    assert "the technician pool" in last_entry(incident, kind=EntryKind.ASSIGNMENT).rendered
     for person in (technician, other):
         assert notifications_for(person, incident, Event.TECHNICIAN_REQUESTED).count() == 1
 

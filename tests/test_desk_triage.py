@@ -58,7 +58,7 @@ def test_desk_returns_the_sheet_with_a_question(client_for, desk, reporter, inci
     assert incident.paused_since is not None
     entry = last_entry(incident)
     assert entry.kind == EntryKind.STATUS and entry.is_public
-    assert entry.text == "More information needed: Which room is it in?"
+    assert entry.rendered == "More information needed: Which room is it in?"
     assert notifications_for(reporter, incident, Event.MORE_INFO_NEEDED).count() == 1
 
 
@@ -114,7 +114,7 @@ def test_desk_accepts_and_logs_the_sheet(client_for, desk, reporter, site, incid
     assert clock.measure(incident.created_at, incident.resolution_due_at) == timedelta(hours=8)
     entry = last_entry(incident)
     assert entry.to_status == Status.LOGGED
-    assert entry.text == "Logged as priority 2 – High, Printers. Owner: Dee Desk."
+    assert entry.rendered == "Logged as priority 2 – High, Printers. Owner: Dee Desk."
     assert notifications_for(reporter, incident, Event.LOGGED).count() == 1
 
 
@@ -175,7 +175,7 @@ def test_desk_updates_details_and_priority(client_for, desk, site, incident, pla
     assert incident.priority == 1
     entry = last_entry(incident)
     assert entry.kind == EntryKind.DETAILS and not entry.is_public
-    assert "priority: 1 – critical" in entry.text.lower()
+    assert "priority: 1 – critical" in entry.rendered.lower()
 
 
 # ---------------------------------------------------------------- knowledge base
@@ -208,7 +208,11 @@ def test_page_suggests_matching_articles_and_searches(client_for, desk, incident
 def test_desk_links_an_article_and_records_the_known_fix(client_for, desk, incident, article):
     response = client_for(desk).post(
         f"/incidents/{incident.reference}/knowledge/",
-        {"knowledge-article": article.pk, "knowledge-fix_applied": "on"},
+        {
+            "knowledge-article": article.pk,
+            "knowledge-fix_applied": "on",
+            "version": incident.version,
+        },
     )
 
     assert response.status_code == 302
@@ -217,7 +221,7 @@ def test_desk_links_an_article_and_records_the_known_fix(client_for, desk, incid
     assert incident.known_fix_applied
     entry = last_entry(incident)
     assert entry.kind == EntryKind.KNOWLEDGE and not entry.is_public
-    assert entry.text == f"Knowledge base: {article.title}. Known fix applied."
+    assert entry.rendered == f"Knowledge base: {article.title}. Known fix applied."
 
 
 def test_unpublished_article_cannot_be_linked(client_for, desk, incident, article):
@@ -225,7 +229,8 @@ def test_unpublished_article_cannot_be_linked(client_for, desk, incident, articl
     article.save()
 
     client_for(desk).post(
-        f"/incidents/{incident.reference}/knowledge/", {"knowledge-article": article.pk}
+        f"/incidents/{incident.reference}/knowledge/",
+        {"knowledge-article": article.pk, "version": incident.version},
     )
 
     assert not fresh(incident).knowledge_articles.exists()
@@ -283,7 +288,11 @@ def test_desk_records_initial_diagnostics_from_the_page(client_for, desk, report
 
     response = client.post(
         f"/incidents/{incident.reference}/diagnostics/",
-        {"action_taken": "Talked the user through a restart", "result": "Still blank"},
+        {
+            "action_taken": "Talked the user through a restart",
+            "result": "Still blank",
+            "version": incident.version,
+        },
     )
 
     assert response.status_code == 302

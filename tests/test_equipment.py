@@ -121,6 +121,7 @@ def test_the_page_shows_incidents_problems_and_consultations_over_time(
         reporter, desk, technician=technician, site=site, equipment=board, summary="Board drifts"
     )
     consultation = workflow.consultation_open(
+        version=workflow.current_version(first),
         incident=first,
         by=technician,
         group=board.supplier,
@@ -128,7 +129,11 @@ def test_the_page_shows_incidents_problems_and_consultations_over_time(
         case_reference="BR-4471",
     )
     problem = workflow.problem_escalate(
-        incident=second, by=technician, workaround="Recalibrate", title="Calibration drift"
+        version=workflow.current_version(second),
+        incident=second,
+        by=technician,
+        workaround="Recalibrate",
+        title="Calibration drift",
     )
     passed_incident(
         reporter, desk, site=site, equipment=register["printer"], summary="Other printer"

@@ -84,22 +84,37 @@ def test_twenty_saves_from_one_version_one_wins_the_rest_are_told(incident, desk
 
 def test_five_technicians_taking_one_call_leave_one_owner(incident, desk, figure):
     technicians = [UserFactory(username=f"racer{i}", roles=[Role.TECHNICIAN]) for i in range(5)]
-    workflow.incident_accept(incident=incident, by=desk, category=None, impact=2, urgency=2)
-    workflow.incident_request_technician(incident=incident, by=desk, technician=None)
+    workflow.incident_accept(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        category=None,
+        impact=2,
+        urgency=2,
+    )
+    workflow.incident_request_technician(
+        version=workflow.current_version(incident), incident=incident, by=desk, technician=None
+    )
 
     ok, errors = run_at_once(
-        5, lambda i: workflow.incident_take(incident=Incident(pk=incident.pk), by=technicians[i])
+        5,
+        lambda i: workflow.incident_take(
+            version=workflow.current_version(Incident(pk=incident.pk)),
+            incident=Incident(pk=incident.pk),
+            by=technicians[i],
+        ),
     )
 
     assert len(ok) == 1
     assert all(isinstance(error, workflow.Conflict) for error in errors)
     incident.refresh_from_db()
     assert incident.assignee == ok[0].assignee
-    assert (
-        CallLogEntry.objects.filter(
-            incident=incident, kind=EntryKind.ASSIGNMENT, text__contains="took the call"
-        ).count()
-        == 1
+    [taken] = CallLogEntry.objects.filter(
+        incident=incident, kind=EntryKind.ASSIGNMENT, event="taken"
+    )
+    assert (taken.actor, taken.rendered) == (
+        incident.assignee,
+        f"{incident.assignee} took the call.",
     )
     figure(f"5 technicians taking one call: 1 owner, {len(errors)} told")
 

@@ -19,7 +19,12 @@ def run_worker():
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_delivers_the_email(incident, desk, reporter):
     mail.outbox.clear()
-    workflow.incident_return_to_user(incident=incident, by=desk, question="Which room is it in?")
+    workflow.incident_return_to_user(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        question="Which room is it in?",
+    )
 
     run_worker()
 
@@ -50,8 +55,17 @@ def test_one_notification_per_person_per_event(incident, desk, technician):
     from accounts.roles import Role, grant
 
     grant(technician, Role.DESK)  # one person, two roles
-    workflow.incident_accept(incident=incident, by=desk, category=None, impact=2, urgency=2)
-    workflow.incident_request_technician(incident=incident, by=desk, technician=None)
+    workflow.incident_accept(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        category=None,
+        impact=2,
+        urgency=2,
+    )
+    workflow.incident_request_technician(
+        version=workflow.current_version(incident), incident=incident, by=desk, technician=None
+    )
     assert (
         Notification.objects.filter(
             incident=incident, recipient=technician, event="technician_requested"
@@ -88,7 +102,12 @@ def test_a_failing_send_is_retried_by_the_worker_then_delivered(
     Notification.objects.update(email_status=EmailStatus.SENT)  # the filing's own, out of the way
     FlakyMailer(failures=2).patch(monkeypatch)
     mail.outbox.clear()
-    workflow.incident_return_to_user(incident=incident, by=desk, question="Which room?")
+    workflow.incident_return_to_user(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        question="Which room?",
+    )
 
     for _ in range(4):  # each run picks up the retries that are due (no wait in tests)
         run_worker()
@@ -104,7 +123,12 @@ def test_after_the_last_attempt_the_notification_is_marked_failed(
 ):
     settings.NOTIFY_MAX_ATTEMPTS = 2
     FlakyMailer(failures=99).patch(monkeypatch)
-    workflow.incident_return_to_user(incident=incident, by=desk, question="Which room?")
+    workflow.incident_return_to_user(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        question="Which room?",
+    )
     notification = Notification.objects.get(incident=incident, event="more_info_needed")
 
     deliver_notification.call(notification.pk)
@@ -123,7 +147,12 @@ def test_after_the_last_attempt_the_notification_is_marked_failed(
 
 def test_a_sent_notification_is_not_sent_twice(incident, desk):
     mail.outbox.clear()
-    workflow.incident_return_to_user(incident=incident, by=desk, question="Which room?")
+    workflow.incident_return_to_user(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        question="Which room?",
+    )
     notification = Notification.objects.get(incident=incident, event="more_info_needed")
     deliver_notification.call(notification.pk)
     deliver_notification.call(notification.pk)

@@ -164,12 +164,18 @@ def test_posts_without_a_csrf_token_are_refused(reporter, incident):
 def test_a_user_cannot_move_their_own_incident_through_extra_fields(
     client_for, reporter, desk, technician, incident
 ):
-    workflow.incident_return_to_user(incident=incident, by=desk, question="Which room?")
+    workflow.incident_return_to_user(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        question="Which room?",
+    )
 
     client_for(reporter).post(
         reverse("incidents:answer", args=[incident.reference]),
         {
             "answer": "Room 4",
+            "version": workflow.current_version(incident),
             "status": "closed",
             "priority": "1",
             "owner": str(reporter.pk),

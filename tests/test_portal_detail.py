@@ -54,7 +54,12 @@ def test_free_text_in_the_sheet_is_shown_as_text_not_markup(client_for, reporter
 def test_photos_are_listed_with_links_through_the_access_checked_view(
     client_for, reporter, incident
 ):
-    workflow.incident_attach(incident=incident, by=reporter, photos=[_photo("error.png")])
+    workflow.incident_attach(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=reporter,
+        photos=[_photo("error.png")],
+    )
     attachment = Attachment.objects.get()
 
     page = page_of(client_for(reporter), incident)
@@ -95,7 +100,8 @@ def test_answering_the_desks_question_sends_it_back_to_the_desk(
     client = client_for(reporter)
 
     response = client.post(
-        reverse("incidents:answer", args=[incident.reference]), {"answer": "The one by the door."}
+        reverse("incidents:answer", args=[incident.reference]),
+        {"answer": "The one by the door.", "version": workflow.current_version(incident)},
     )
 
     assert response.status_code == 302
@@ -103,7 +109,7 @@ def test_answering_the_desks_question_sends_it_back_to_the_desk(
     incident.refresh_from_db()
     assert incident.status == "submitted"
     entry = incident.log.latest("id")
-    assert (entry.kind, entry.text, entry.is_public) == (
+    assert (entry.kind, entry.rendered, entry.is_public) == (
         "message_from_user",
         "The one by the door.",
         True,
@@ -134,7 +140,9 @@ def test_an_empty_answer_is_shown_next_to_the_field(client_for, reporter, desk, 
 
 def test_answering_when_nothing_was_asked_changes_nothing(client_for, reporter, incident):
     response = client_for(reporter).post(
-        reverse("incidents:answer", args=[incident.reference]), {"answer": "hello"}, follow=True
+        reverse("incidents:answer", args=[incident.reference]),
+        {"answer": "hello", "version": incident.version},
+        follow=True,
     )
 
     incident.refresh_from_db()
@@ -152,7 +160,10 @@ def test_it_is_working_again_tells_the_desk_at_once(client_for, reporter, desk, 
 
     client.post(
         reverse("incidents:working_again", args=[incident.reference]),
-        {"note": "It came back after the network was fixed."},
+        {
+            "note": "It came back after the network was fixed.",
+            "version": workflow.current_version(incident),
+        },
     )
 
     incident.refresh_from_db()
@@ -161,7 +172,7 @@ def test_it_is_working_again_tells_the_desk_at_once(client_for, reporter, desk, 
     assert incident.status == "logged"  # the desk closes it, as resolved itself
     entry = incident.log.latest("id")
     assert (entry.kind, entry.is_public, entry.actor) == ("working_again", True, reporter)
-    assert "It came back after the network was fixed." in entry.text
+    assert "It came back after the network was fixed." in entry.rendered
     assert desk.notifications.filter(event="working_again", incident=incident).count() == 1
     page = page_of(client, incident)
     assert "You told the service desk it works again" in page
@@ -173,8 +184,8 @@ def test_saying_it_works_again_twice_tells_the_desk_once(client_for, reporter, d
     client = client_for(reporter)
     url = reverse("incidents:working_again", args=[incident.reference])
 
-    client.post(url, {"note": ""})
-    client.post(url, {"note": "again"})
+    client.post(url, {"note": "", "version": workflow.current_version(incident)})
+    client.post(url, {"note": "again", "version": workflow.current_version(incident)})
 
     assert incident.log.filter(kind="working_again").count() == 1
     assert desk.notifications.filter(event="working_again").count() == 1
@@ -195,10 +206,20 @@ def test_a_working_again_note_too_long_is_refused_with_a_message(client_for, rep
 @pytest.fixture
 def resolved(incident, desk, technician):
     accept(incident, desk)
-    workflow.incident_request_technician(incident=incident, by=desk, technician=technician)
-    workflow.incident_start(incident=incident, by=technician)
+    workflow.incident_request_technician(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        technician=technician,
+    )
+    workflow.incident_start(
+        version=workflow.current_version(incident), incident=incident, by=technician
+    )
     return workflow.incident_resolve(
-        incident=incident, by=technician, resolution="Replaced the toner."
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        resolution="Replaced the toner.",
     )
 
 
@@ -214,7 +235,8 @@ def test_still_not_fixed_reopens_it_to_whoever_resolved_it(
     client_for, reporter, desk, technician, resolved
 ):
     client_for(reporter).post(
-        reverse("incidents:reopen", args=[resolved.reference]), {"reason": "Still blank pages."}
+        reverse("incidents:reopen", args=[resolved.reference]),
+        {"reason": "Still blank pages.", "version": resolved.version},
     )
 
     incident = Incident.objects.get()
@@ -227,7 +249,7 @@ def test_still_not_fixed_reopens_it_to_whoever_resolved_it(
         "in_progress",
         True,
     )
-    assert "Still blank pages." in entry.text
+    assert "Still blank pages." in entry.rendered
     assert technician.notifications.filter(event="reopened", incident=incident).exists()
     assert desk.notifications.filter(event="reopened", incident=incident).exists()
 
@@ -251,7 +273,9 @@ def test_still_not_fixed_is_refused_after_the_reopen_window(
 
     page = page_of(client, resolved)
     response = client.post(
-        reverse("incidents:reopen", args=[resolved.reference]), {"reason": "Broken"}, follow=True
+        reverse("incidents:reopen", args=[resolved.reference]),
+        {"reason": "Broken", "version": resolved.version},
+        follow=True,
     )
 
     assert reverse("incidents:reopen", args=[resolved.reference]) not in page
@@ -263,7 +287,9 @@ def test_still_not_fixed_is_refused_after_the_reopen_window(
 def test_a_closed_incident_shows_the_resolution_that_was_implemented(
     client_for, reporter, desk, resolved
 ):
-    workflow.incident_close(incident=resolved, by=desk, code="fixed")
+    workflow.incident_close(
+        version=workflow.current_version(resolved), incident=resolved, by=desk, code="fixed"
+    )
 
     page = page_of(client_for(reporter), resolved)
 
@@ -283,11 +309,11 @@ def test_a_message_while_open_goes_into_the_call_log_and_to_the_owner(
 
     client_for(reporter).post(
         reverse("incidents:user_message", args=[incident.reference]),
-        {"text": "It is now making a noise."},
+        {"text": "It is now making a noise.", "version": workflow.current_version(incident)},
     )
 
     entry = Incident.objects.get().log.latest("id")
-    assert (entry.kind, entry.text, entry.is_public) == (
+    assert (entry.kind, entry.rendered, entry.is_public) == (
         "message_from_user",
         "It is now making a noise.",
         True,
@@ -308,7 +334,7 @@ def test_an_empty_message_is_refused_with_a_message(client_for, reporter, incide
 def test_photos_can_be_added_while_open(client_for, reporter, incident):
     response = client_for(reporter).post(
         reverse("incidents:attach", args=[incident.reference]),
-        {"photos": [png_upload("later.png")]},
+        {"photos": [png_upload("later.png")], "version": incident.version},
     )
 
     assert response.status_code == 302
@@ -316,7 +342,7 @@ def test_photos_can_be_added_while_open(client_for, reporter, incident):
     assert (attachment.original_name, attachment.uploaded_by) == ("later.png", reporter)
     entry = incident.log.latest("id")
     assert (entry.kind, entry.is_public) == ("attachment", True)
-    assert "later.png" in entry.text
+    assert "later.png" in entry.rendered
 
 
 def test_a_bad_photo_added_later_says_why(client_for, reporter, incident):

@@ -44,7 +44,9 @@ def test_newest_first_with_status_in_plain_words(client_for, reporter, desk, sit
     older = file_incident(reporter, site=site, summary="Older")
     Incident.objects.filter(pk=older.pk).update(created_at=timezone.now() - timedelta(days=3))
     newer = file_incident(reporter, site=site, summary="Newer")
-    workflow.incident_return_to_user(incident=newer, by=desk, question="Which room?")
+    workflow.incident_return_to_user(
+        version=workflow.current_version(newer), incident=newer, by=desk, question="Which room?"
+    )
 
     response = client_for(reporter).get(URL)
 
@@ -57,7 +59,9 @@ def test_newest_first_with_status_in_plain_words(client_for, reporter, desk, sit
 def test_the_filter_shows_open_or_closed(client_for, reporter, desk, site):
     still_open = file_incident(reporter, site=site, summary="Open one")
     closed = file_incident(reporter, site=site, summary="Closed one")
-    workflow.incident_close(incident=closed, by=desk, code="not_an_incident")
+    workflow.incident_close(
+        version=workflow.current_version(closed), incident=closed, by=desk, code="not_an_incident"
+    )
     client = client_for(reporter)
 
     assert listed_references(client.get(URL, {"state": "open"})) == [still_open.reference]

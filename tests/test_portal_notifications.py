@@ -19,14 +19,32 @@ def test_the_user_is_told_at_each_step_in_the_app_and_by_email(
     reporter, desk, technician, incident
 ):
     return_to_user(incident, desk, "Which printer is it?")
-    workflow.incident_answer(incident=incident, by=reporter, answer="The staff room one.")
+    workflow.incident_answer(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=reporter,
+        answer="The staff room one.",
+    )
     accept(incident, desk)
     workflow.incident_request_technician(
-        incident=incident, by=desk, technician=technician, visit_date=date(2030, 3, 4)
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        technician=technician,
+        visit_date=date(2030, 3, 4),
     )
-    workflow.incident_start(incident=incident, by=technician)
-    workflow.incident_resolve(incident=incident, by=technician, resolution="Cleaned the drum unit.")
-    workflow.incident_close(incident=incident, by=desk, code="fixed")
+    workflow.incident_start(
+        version=workflow.current_version(incident), incident=incident, by=technician
+    )
+    workflow.incident_resolve(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        resolution="Cleaned the drum unit.",
+    )
+    workflow.incident_close(
+        version=workflow.current_version(incident), incident=incident, by=desk, code="fixed"
+    )
 
     events = list(reporter.notifications.order_by("id").values_list("event", flat=True))
     assert events == ["more_info_needed", "logged", "technician_requested", "resolved", "closed"]
@@ -50,7 +68,9 @@ def test_the_list_shows_own_notifications_newest_first_unread_highlighted(
     theirs = file_incident(other_reporter, site=site, summary="Theirs")
     return_to_user(mine, desk, "First question")
     return_to_user(theirs, desk, "Someone else's question")
-    workflow.incident_answer(incident=mine, by=reporter, answer="ok")
+    workflow.incident_answer(
+        version=workflow.current_version(mine), incident=mine, by=reporter, answer="ok"
+    )
     accept(mine, desk)
     first = reporter.notifications.get(event="more_info_needed")
     Notification.objects.filter(pk=first.pk).update(read_at=first.created_at)

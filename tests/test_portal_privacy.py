@@ -52,38 +52,74 @@ def test_internal_work_never_reaches_the_users_pages_or_emails(
         title="Blank pages", symptoms="printer blank", body="Shake the toner", created_by=desk
     )
 
-    workflow.incident_add_note(incident=incident, by=desk, text=f"Desk note {SENTINEL}")
-    accept(incident, desk)
-    workflow.incident_link_article(incident=incident, by=desk, article=article)
-    workflow.incident_request_technician(
-        incident=incident, by=desk, technician=technician, note=f"Brief {SENTINEL}"
+    workflow.incident_add_note(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        text=f"Desk note {SENTINEL}",
     )
-    workflow.incident_start(incident=incident, by=technician)
+    accept(incident, desk)
+    workflow.incident_link_article(
+        version=workflow.current_version(incident), incident=incident, by=desk, article=article
+    )
+    workflow.incident_request_technician(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        technician=technician,
+        note=f"Brief {SENTINEL}",
+    )
+    workflow.incident_start(
+        version=workflow.current_version(incident), incident=incident, by=technician
+    )
     workflow.incident_diagnose(
-        incident=incident, by=technician, action_taken=f"Ran test page {SENTINEL}", result=SENTINEL
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        action_taken=f"Ran test page {SENTINEL}",
+        result=SENTINEL,
     )
     workflow.incident_record_cause(
-        incident=incident, by=technician, cause=SENTINEL, parts_used=SENTINEL
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        cause=SENTINEL,
+        parts_used=SENTINEL,
     )
     workflow.consultation_open(
+        version=workflow.current_version(incident),
         incident=incident,
         by=technician,
         group=group,
         reason=f"Ask {SENTINEL}",
         case_reference=SENTINEL,
     )
-    workflow.incident_add_note(incident=incident, by=technician, text=f"Tech note {SENTINEL}")
+    workflow.incident_add_note(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        text=f"Tech note {SENTINEL}",
+    )
     workflow.problem_escalate(
-        incident=incident, by=technician, title=f"Problem {SENTINEL}", no_workaround_reason=SENTINEL
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        title=f"Problem {SENTINEL}",
+        no_workaround_reason=SENTINEL,
     )
     assert_no_sentinel(user_pages(client, incident), "while it is worked on")
 
     workflow.incident_resolve(
-        incident=incident, by=technician, resolution="Replaced the fuser unit."
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        resolution="Replaced the fuser unit.",
     )
     assert_no_sentinel(user_pages(client, incident), "when resolved")
 
-    workflow.incident_close(incident=incident, by=desk, code="fixed")
+    workflow.incident_close(
+        version=workflow.current_version(incident), incident=incident, by=desk, code="fixed"
+    )
     pages = user_pages(client, incident)
     assert_no_sentinel(pages, "when closed")
     assert "Replaced the fuser unit." in pages["detail"]

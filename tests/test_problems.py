@@ -72,9 +72,13 @@ def test_escalation_is_refused_without_a_workaround_or_a_reason(client, technici
 
 
 def test_the_workflow_refuses_it_too(technician, passed):
-    with pytest.raises(workflow.InvalidMove):
+    with pytest.raises(workflow.InvalidInput):
         workflow.problem_escalate(
-            incident=passed, by=technician, workaround="", no_workaround_reason="  "
+            version=workflow.current_version(passed),
+            incident=passed,
+            by=technician,
+            workaround="",
+            no_workaround_reason="  ",
         )
 
 
@@ -90,6 +94,7 @@ def test_escalate_into_a_new_problem_with_the_workaround(
             "description": "Logins take 5 minutes",
             "workaround": "Log in before registration",
             "no_workaround_reason": "",
+            "version": passed.version,
         },
     )
     assert response.status_code == 302 and response["Location"] == passed.get_absolute_url()
@@ -104,7 +109,9 @@ def test_escalate_into_a_new_problem_with_the_workaround(
     assert passed.status == Status.ASSIGNED  # the incident stays open
     entry = passed.log.order_by("-id").first()
     assert (
-        entry.kind == EntryKind.PROBLEM and not entry.is_public and problem.reference in entry.text
+        entry.kind == EntryKind.PROBLEM
+        and not entry.is_public
+        and problem.reference in entry.rendered
     )
     assert Notification.objects.filter(
         recipient=desk,
@@ -132,12 +139,13 @@ def test_escalate_into_an_existing_problem_with_a_reason_for_no_workaround(
             "title": "",
             "workaround": "",
             "no_workaround_reason": "Nothing helps until the server is replaced",
+            "version": passed.version,
         },
     )
     assert response.status_code == 302
     passed.refresh_from_db()
     assert passed.problem == existing
-    assert "No workaround: Nothing helps" in passed.log.order_by("-id").first().text
+    assert "No workaround: Nothing helps" in passed.log.order_by("-id").first().rendered
 
 
 def test_existing_means_choosing_one(client, technician, passed):
@@ -150,7 +158,9 @@ def test_existing_means_choosing_one(client, technician, passed):
 
 def test_a_resolved_problem_cannot_be_chosen(client, technician, passed):
     done = workflow.problem_open(by=technician, title="Old", description="Old")
-    workflow.problem_resolve(problem=done, by=technician, resolution="Replaced")
+    workflow.problem_resolve(
+        version=workflow.current_version(done), problem=done, by=technician, resolution="Replaced"
+    )
     client.force_login(technician)
     response = client.post(
         escalate_url(passed), {"into": "existing", "problem": done.pk, "workaround": "x"}
@@ -159,7 +169,12 @@ def test_a_resolved_problem_cannot_be_chosen(client, technician, passed):
 
 
 def test_the_escalate_page_starts_from_the_incident(client, technician, passed):
-    workflow.incident_record_cause(incident=passed, by=technician, workaround="Use the other room")
+    workflow.incident_record_cause(
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        workaround="Use the other room",
+    )
     client.force_login(technician)
     form = client.get(escalate_url(passed)).context["form"]
     assert form.initial["title"] == "Logins slow every morning"
@@ -211,13 +226,20 @@ def test_the_problem_page_lists_incidents_root_cause_workaround_and_state(
     second = passed_incident(reporter, desk, site=site, summary="Laptops disconnect in C2")
     for incident in (first, second):
         workflow.problem_escalate(
-            incident=incident, by=technician, problem=problem, workaround="Use cable"
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=technician,
+            problem=problem,
+            workaround="Use cable",
         )
     workflow.problem_update(
+        version=workflow.current_version(problem),
         problem=problem,
         by=technician,
         root_cause="Access point firmware bug",
-        status=ProblemStatus.INVESTIGATING,
+    )
+    workflow.problem_investigate(
+        version=workflow.current_version(problem), problem=problem, by=technician
     )
     client.force_login(desk)
 
@@ -231,7 +253,12 @@ def test_edit_records_root_cause_and_refuses_a_stale_page(client, technician, de
     problem = workflow.problem_open(by=technician, title="Printer jams", description="Room 4")
     client.force_login(technician)
     stale = problem.version
-    workflow.problem_update(problem=problem, by=desk, description="Room 4 and 5")
+    workflow.problem_update(
+        version=workflow.current_version(problem),
+        problem=problem,
+        by=desk,
+        description="Room 4 and 5",
+    )
     response = client.post(
         problem_url("problem_edit", problem),
         {
@@ -239,7 +266,6 @@ def test_edit_records_root_cause_and_refuses_a_stale_page(client, technician, de
             "title": "Printer jams",
             "description": "Room 4",
             "root_cause": "Worn roller",
-            "status": "investigating",
             "workaround": "",
             "no_workaround_reason": "",
             "equipment": "",
@@ -257,7 +283,7 @@ def test_edit_records_root_cause_and_refuses_a_stale_page(client, technician, de
             "title": "Printer jams",
             "description": "Room 4 and 5",
             "root_cause": "Worn roller",
-            "status": "investigating",
+            "status": "closed",  # not on the form: the state changes only by a move
             "workaround": "Feed single sheets",
             "no_workaround_reason": "",
             "equipment": "",
@@ -268,9 +294,11 @@ def test_edit_records_root_cause_and_refuses_a_stale_page(client, technician, de
     problem.refresh_from_db()
     assert (problem.root_cause, problem.status, problem.workaround) == (
         "Worn roller",
-        ProblemStatus.INVESTIGATING,
+        ProblemStatus.OPEN,
         "Feed single sheets",
     )
+    entry = problem.log.order_by("-id").first()
+    assert entry.rendered == "Updated: workaround, root cause."
 
 
 def test_publishing_a_known_error_makes_an_article_users_find_when_filing(client, technician):
@@ -282,7 +310,8 @@ def test_publishing_a_known_error_makes_an_article_users_find_when_filing(client
     )
     client.force_login(technician)
     response = client.post(
-        problem_url("problem_publish", problem), {"symptoms": "The whiteboard pen does nothing"}
+        problem_url("problem_publish", problem),
+        {"symptoms": "The whiteboard pen does nothing", "version": problem.version},
     )
     assert response.status_code == 302
     problem.refresh_from_db()
@@ -298,7 +327,11 @@ def test_publishing_a_known_error_makes_an_article_users_find_when_filing(client
 def test_publishing_needs_the_workaround(client, technician):
     problem = workflow.problem_open(by=technician, title="Mystery", description="?")
     client.force_login(technician)
-    response = client.post(problem_url("problem_publish", problem), {"symptoms": ""}, follow=True)
+    response = client.post(
+        problem_url("problem_publish", problem),
+        {"symptoms": "", "version": problem.version},
+        follow=True,
+    )
     assert "needs its workaround written down first" in response.content.decode()
     assert not KnowledgeArticle.objects.exists()
 
@@ -319,7 +352,11 @@ def test_resolving_a_problem_resolves_the_chosen_incidents(
     left = passed_incident(reporter, desk, site=site, summary="C1 slow")
     for incident in (chosen, also, left):
         workflow.problem_escalate(
-            incident=incident, by=technician, problem=problem, workaround="Use cable"
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=technician,
+            problem=problem,
+            workaround="Use cable",
         )
     client.force_login(technician)
 
@@ -343,7 +380,7 @@ def test_resolving_a_problem_resolves_the_chosen_incidents(
         incident.refresh_from_db()
         assert incident.status == Status.RESOLVED and incident.resolution_kind == ResolutionKind.FIX
         entry = incident.log.filter(kind=EntryKind.RESOLUTION).get()
-        assert entry.is_public and problem.reference in entry.text
+        assert entry.is_public and problem.reference in entry.rendered
         told = Notification.objects.get(recipient=person, incident=incident, event=Event.RESOLVED)
         assert "Firmware 8.2" in told.body
     left.refresh_from_db()
@@ -365,7 +402,9 @@ def test_resolving_needs_a_resolution(client, technician):
 
 def test_a_resolved_problem_offers_no_form(client, technician):
     problem = workflow.problem_open(by=technician, title="X", description="Y")
-    workflow.problem_resolve(problem=problem, by=technician, resolution="Done")
+    workflow.problem_resolve(
+        version=workflow.current_version(problem), problem=problem, by=technician, resolution="Done"
+    )
     client.force_login(technician)
     entries = CallLogEntry.objects.count()
     response = client.post(problem_url("problem_resolve", problem), {"resolution": "Again"})
@@ -379,9 +418,13 @@ def test_a_resolved_problem_offers_no_form(client, technician):
 def test_the_list_filters_by_state_and_known_error(client, desk, technician):
     open_one = workflow.problem_open(by=technician, title="Open one", description="d")
     known = workflow.problem_open(by=technician, title="Known one", description="d", workaround="w")
-    workflow.problem_publish_known_error(problem=known, by=technician)
+    workflow.problem_publish_known_error(
+        version=workflow.current_version(known), problem=known, by=technician
+    )
     done = workflow.problem_open(by=technician, title="Done one", description="d")
-    workflow.problem_resolve(problem=done, by=technician, resolution="r")
+    workflow.problem_resolve(
+        version=workflow.current_version(done), problem=done, by=technician, resolution="r"
+    )
     client.force_login(desk)
 
     def listed(query=""):
@@ -405,6 +448,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
         by=technician, title="P0", description="d", equipment=EquipmentFactory()
     )
     workflow.problem_escalate(
+        version=workflow.current_version(passed_incident(reporter, desk, site=site)),
         incident=passed_incident(reporter, desk, site=site),
         by=technician,
         problem=problem,
@@ -420,6 +464,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
         )
         if index % 3 == 0:
             workflow.problem_escalate(
+                version=workflow.current_version(passed_incident(reporter, desk, site=site)),
                 incident=passed_incident(reporter, desk, site=site),
                 by=technician,
                 problem=problem,
@@ -435,7 +480,11 @@ def test_the_list_runs_a_fixed_number_of_queries(
 
 def test_problems_are_invisible_to_plain_users(client, reporter, technician, passed):
     problem = workflow.problem_escalate(
-        incident=passed, by=technician, workaround="w", title="Secret problem"
+        version=workflow.current_version(passed),
+        incident=passed,
+        by=technician,
+        workaround="w",
+        title="Secret problem",
     )
     client.force_login(reporter)
     assert client.get(problem.get_absolute_url()).status_code == 404
@@ -465,8 +514,80 @@ def test_incidents_keep_their_own_rows(reporter, desk, technician, site):
     mine = workflow.problem_open(by=technician, title="A", description="a")
     other = workflow.problem_open(by=technician, title="B", description="b")
     stranger = passed_incident(reporter, desk, site=site)
-    workflow.problem_escalate(incident=stranger, by=technician, problem=other, workaround="w")
+    workflow.problem_escalate(
+        version=workflow.current_version(stranger),
+        incident=stranger,
+        by=technician,
+        problem=other,
+        workaround="w",
+    )
     workflow.problem_resolve(
-        problem=mine, by=technician, resolution="r", resolve_incidents=[stranger]
+        version=workflow.current_version(mine),
+        problem=mine,
+        by=technician,
+        resolution="r",
+        resolve_incidents=[stranger],
     )
     assert Incident.objects.get(pk=stranger.pk).status == Status.ASSIGNED
+
+
+# ---------------------------------------------------------------- the state, by moves only
+
+
+def test_the_state_changes_by_its_buttons_and_each_change_is_in_the_history(client, technician):
+    problem = workflow.problem_open(by=technician, title="Wi-Fi drops", description="Block C")
+    client.force_login(technician)
+    investigate = problem_url("problem_investigate", problem)
+    close = problem_url("problem_close", problem)
+
+    page = client.get(problem.get_absolute_url()).text
+    assert f'action="{investigate}"' in page and f'action="{close}"' not in page
+    client.post(investigate, {"version": problem.version})
+    problem.refresh_from_db()
+    assert problem.status == ProblemStatus.INVESTIGATING
+
+    workflow.problem_resolve(
+        problem=problem, by=technician, resolution="New firmware", version=problem.version
+    )
+    problem.refresh_from_db()
+    page = client.get(problem.get_absolute_url()).text
+    assert f'action="{investigate}"' not in page and f'action="{close}"' in page
+    client.post(close, {"version": problem.version})
+    problem.refresh_from_db()
+    assert problem.status == ProblemStatus.CLOSED
+    assert [(e.event, e.from_status, e.to_status) for e in problem.log.all()] == [
+        ("opened", "", ""),
+        ("investigating", ProblemStatus.OPEN, ProblemStatus.INVESTIGATING),
+        ("resolved", ProblemStatus.INVESTIGATING, ProblemStatus.RESOLVED),
+        ("closed", ProblemStatus.RESOLVED, ProblemStatus.CLOSED),
+    ]
+    history = client.get(problem.get_absolute_url()).text
+    assert "Investigation started." in history and "Closed." in history
+
+
+def test_the_edit_form_has_no_state_and_ignores_one_posted(client, technician):
+    problem = workflow.problem_open(by=technician, title="Printer jams", description="Room 4")
+    client.force_login(technician)
+    url = problem_url("problem_edit", problem)
+    assert 'name="status"' not in client.get(url).text
+
+    client.post(
+        url,
+        {
+            "version": problem.version,
+            "title": "Printer jams",
+            "description": "Room 4",
+            "root_cause": "",
+            "workaround": "",
+            "no_workaround_reason": "",
+            "status": "closed",
+        },
+    )
+
+    problem.refresh_from_db()
+    assert problem.status == ProblemStatus.OPEN
+    assert not problem.log.filter(event="closed").exists()
+    with pytest.raises(ValueError, match="not changed here"):
+        workflow.problem_update(
+            problem=problem, by=technician, status="closed", version=problem.version
+        )

@@ -50,7 +50,9 @@ def test_home_sorts_by_priority_site_or_time_to_target(client_for, reporter, des
     abbey = SiteFactory(name="Abbey site", code="ABB")
     low = passed_incident(reporter, desk, technician=technician, site=abbey, summary="Low one")
     high = passed_incident(reporter, desk, technician=technician, site=zed, summary="High one")
-    workflow.incident_update_details(incident=high, by=desk, impact=1, urgency=1)
+    workflow.incident_update_details(
+        version=workflow.current_version(high), incident=high, by=desk, impact=1, urgency=1
+    )
 
     client = client_for(technician)
     by_priority = [i.pk for i in client.get(HOME).context["mine"]]
@@ -88,14 +90,22 @@ def test_what_changed_lists_others_entries_on_my_calls_until_marked_seen(
     client, reporter, desk, technician, site
 ):
     incident = passed_incident(reporter, desk, technician=technician, site=site)
-    workflow.incident_diagnose(incident=incident, by=technician, action_taken="My own entry")
-    workflow.incident_message_user(
-        incident=incident, by=desk, text="Desk says the room is free after 2"
+    workflow.incident_diagnose(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        action_taken="My own entry",
+    )
+    workflow.incident_message_reporter(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        text="Desk says the room is free after 2",
     )
     client.force_login(technician)
 
     changes = client.get(HOME).context["changes"]
-    texts = [entry.text for entry in changes]
+    texts = [entry.rendered for entry in changes]
     assert "Desk says the room is free after 2" in texts
     assert "My own entry" not in " ".join(texts)
 
@@ -104,9 +114,14 @@ def test_what_changed_lists_others_entries_on_my_calls_until_marked_seen(
     seen_at = client.session[SEEN_KEY]
     assert client.get(HOME).context["changes"] == []
 
-    workflow.incident_user_message(incident=incident, by=reporter, text="It is making a noise now")
+    workflow.incident_reporter_reply(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=reporter,
+        text="It is making a noise now",
+    )
     later = client.get(HOME)
-    assert [entry.text for entry in later.context["changes"]] == ["It is making a noise now"]
+    assert [entry.rendered for entry in later.context["changes"]] == ["It is making a noise now"]
     assert later.context["since_marked"] is True
     assert client.session[SEEN_KEY] == seen_at  # looking does not move the mark
 
@@ -131,7 +146,12 @@ def test_home_runs_a_fixed_number_of_queries(
             reporter, desk, technician=technician if index % 2 else None, site=sites[index % 3]
         )
         if index % 2:
-            workflow.incident_message_user(incident=incident, by=desk, text=f"Update {index}")
+            workflow.incident_message_reporter(
+                version=workflow.current_version(incident),
+                incident=incident,
+                by=desk,
+                text=f"Update {index}",
+            )
     assert Incident.objects.count() == 32
     with django_assert_num_queries(baseline):
         response = client.get(HOME + "?order=site")

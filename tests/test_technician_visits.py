@@ -67,7 +67,12 @@ def test_a_user_who_says_it_works_again_drops_off(client, reporter, desk, techni
     still_broken = passed_incident(
         reporter, desk, technician=technician, site=site, visit_date=today
     )
-    workflow.incident_working_again(incident=fixed_itself, by=reporter, note="It came back on")
+    workflow.incident_working_again(
+        version=workflow.current_version(fixed_itself),
+        incident=fixed_itself,
+        by=reporter,
+        note="It came back on",
+    )
     client.force_login(technician)
     assert listed(client.get(VISITS)) == [still_broken.pk]
     assert fixed_itself.reference not in client.get(PRINT).content.decode()
@@ -75,7 +80,9 @@ def test_a_user_who_says_it_works_again_drops_off(client, reporter, desk, techni
 
 def test_resolved_and_closed_calls_are_not_visits(client, reporter, desk, technician, site, today):
     done = passed_incident(reporter, desk, technician=technician, site=site, visit_date=today)
-    workflow.incident_resolve(incident=done, by=technician, resolution="Fixed")
+    workflow.incident_resolve(
+        version=workflow.current_version(done), incident=done, by=technician, resolution="Fixed"
+    )
     client.force_login(technician)
     assert listed(client.get(VISITS)) == []
 

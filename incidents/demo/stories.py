@@ -35,6 +35,7 @@ def load_incidents(people: dict, clock: DemoClock) -> None:
     if problem is not None:
         with story_time(clock, clock.until - timedelta(days=8, hours=6)):
             workflow.problem_publish_known_error(
+                version=workflow.current_version(problem),
                 problem=problem,
                 by=people["tech"],
                 symptoms="Epson projector switches itself off after a few minutes with a temperature warning.",
@@ -93,6 +94,7 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
         return
     if final == "awaiting_user":
         workflow.incident_return_to_user(
+            version=workflow.current_version(incident),
             incident=incident,
             by=desk,
             question="Which device are you using, and what exactly does the error message say?",
@@ -100,6 +102,7 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
         return
     impact, urgency = (1, 1) if "MIS" in summary else (2 if "trolley" in summary else 3, 2)
     workflow.incident_accept(
+        version=workflow.current_version(incident),
         incident=incident,
         by=desk if days_ago % 2 else desktech,
         category=category,
@@ -109,6 +112,7 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
     if extra.get("kb"):
         article = KnowledgeArticle.objects.get(title=extra["kb"])
         workflow.incident_link_article(
+            version=workflow.current_version(incident),
             incident=incident,
             by=desk,
             article=article,
@@ -116,6 +120,7 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
         )
     if extra.get("desk_fix"):
         workflow.incident_close(
+            version=workflow.current_version(incident),
             incident=incident,
             by=desk,
             code=ClosureCode.FIXED,
@@ -124,6 +129,7 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
         return
     if extra.get("code") in (ClosureCode.NOT_AN_INCIDENT,):
         workflow.incident_close(
+            version=workflow.current_version(incident),
             incident=incident,
             by=desk,
             code=extra["code"],
@@ -132,6 +138,7 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
         return
     if extra.get("duplicate") and shared["blank_pages"]:
         workflow.incident_close(
+            version=workflow.current_version(incident),
             incident=incident,
             by=desk,
             code=ClosureCode.DUPLICATE,
@@ -140,6 +147,7 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
         return
     if final == "logged":
         workflow.incident_diagnose(
+            version=workflow.current_version(incident),
             incident=incident,
             by=desk,
             action_taken="Talked it through with the user on the phone.",
@@ -150,6 +158,7 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
     technician = None if extra.get("pool") else (tech if days_ago % 2 else desktech)
     visit = clock.today + timedelta(days=extra["visit"]) if "visit" in extra else None
     workflow.incident_request_technician(
+        version=workflow.current_version(incident),
         incident=incident,
         by=desk,
         technician=technician,
@@ -158,6 +167,7 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
     )
     if extra.get("working_again"):
         workflow.incident_working_again(
+            version=workflow.current_version(incident),
             incident=incident,
             by=reporter,
             note="It started working after the PC was restarted.",
@@ -165,8 +175,11 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
     if final == "assigned":
         return
     worker = technician or tech
-    workflow.incident_start(incident=incident, by=worker)
+    workflow.incident_start(
+        version=workflow.current_version(incident), incident=incident, by=worker
+    )
     workflow.incident_diagnose(
+        version=workflow.current_version(incident),
         incident=incident,
         by=worker,
         action_taken="Checked cables, power and the device's error log.",
@@ -174,6 +187,7 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
         minutes_spent=15,
     )
     workflow.incident_diagnose(
+        version=workflow.current_version(incident),
         incident=incident,
         by=worker,
         action_taken="Tried the known fixes for this model.",
@@ -183,6 +197,7 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
     if extra.get("consult"):
         group = SupportGroup.objects.get(name=extra["consult"])
         consultation = workflow.consultation_open(
+            version=workflow.current_version(incident),
             incident=incident,
             by=worker,
             group=group,
@@ -195,6 +210,7 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
         )
         if final == "closed":
             workflow.consultation_update(
+                version=workflow.current_version(consultation),
                 consultation=consultation,
                 by=worker,
                 answer="Supplier sent a firmware update; applied.",
@@ -203,6 +219,7 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
     if extra.get("problem"):
         if shared["problem"] is None:
             shared["problem"] = workflow.problem_escalate(
+                version=workflow.current_version(incident),
                 incident=incident,
                 by=worker,
                 workaround="Use the spare portable projector from the office.",
@@ -211,12 +228,14 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
                 "the same model is in Room 12.",
             )
             workflow.problem_update(
+                version=workflow.current_version(shared["problem"]),
                 problem=shared["problem"],
                 by=worker,
                 root_cause="Dust in the air filter; the filter-clean reminder is turned off.",
             )
         else:
             workflow.problem_escalate(
+                version=workflow.current_version(incident),
                 incident=incident,
                 by=worker,
                 problem=shared["problem"],
@@ -226,6 +245,7 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
         return
     if final == "on_hold":
         workflow.incident_hold(
+            version=workflow.current_version(incident),
             incident=incident,
             by=worker,
             reason=extra["hold"],
@@ -234,12 +254,19 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
         return
     if extra.get("reopened"):
         workflow.incident_resolve(
-            incident=incident, by=worker, resolution="Updated the graphics driver."
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=worker,
+            resolution="Updated the graphics driver.",
         )
         workflow.incident_reopen(
-            incident=incident, by=reporter, reason="It crashed again the next morning."
+            version=workflow.current_version(incident),
+            incident=incident,
+            by=reporter,
+            reason="It crashed again the next morning.",
         )
         workflow.incident_diagnose(
+            version=workflow.current_version(incident),
             incident=incident,
             by=worker,
             action_taken="Replaced the memory module.",
@@ -254,11 +281,18 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
         if kind == ResolutionKind.WORKAROUND
         else "Replaced the faulty part and tested with the user."
     )
-    workflow.incident_resolve(incident=incident, by=worker, resolution=resolution, kind=kind)
+    workflow.incident_resolve(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=worker,
+        resolution=resolution,
+        kind=kind,
+    )
     if final == "resolved":
         return
     clock.wait(hours=clock.rng.randint(1, 20))
     workflow.incident_close(
+        version=workflow.current_version(incident),
         incident=incident,
         by=desk,
         code=extra.get("code")

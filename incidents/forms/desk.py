@@ -215,6 +215,12 @@ class LinkProblemForm(BaseForm):
     description = MultiLineField(
         label="What is known so far", max_length=4000, required=False, rows=3
     )
+    no_workaround_reason = MultiLineField(
+        label="Why there is no workaround (when the incident has none)",
+        max_length=4000,
+        required=False,
+        rows=2,
+    )
 
     def clean_problem(self):
         text = self.cleaned_data["problem"].strip()

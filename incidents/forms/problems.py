@@ -1,5 +1,7 @@
 """Forms of problem management and the equipment register."""
 
+from typing import cast
+
 from django import forms
 
 from incidents.models import (
@@ -60,24 +62,19 @@ class ProblemCreateForm(BaseModelForm):
 
 
 class ProblemEditForm(VersionedForm, ProblemCreateForm):
-    """Everything about a problem the team may change by hand, with the version seen."""
+    """What is found out, with the version seen. The state changes through the
+    problem's moves, not here."""
 
     no_workaround_reason = MultiLineField(
         label="Why there is no workaround", max_length=4000, required=False, rows=2
     )
     root_cause = MultiLineField(label="Root cause", max_length=8000, required=False, rows=3)
-    status = forms.ChoiceField(label="State")
 
     class Meta(ProblemCreateForm.Meta):
-        fields = [*ProblemCreateForm.Meta.fields, "no_workaround_reason", "root_cause", "status"]
+        fields = [*ProblemCreateForm.Meta.fields, "no_workaround_reason", "root_cause"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = [ProblemStatus.OPEN, ProblemStatus.INVESTIGATING, ProblemStatus.CLOSED]
-        current = self.instance.status
-        if current and current not in allowed:
-            allowed.insert(0, ProblemStatus(current))
-        self.fields["status"].choices = [(s.value, s.label) for s in allowed]
         self.initial.setdefault("version", self.instance.version)
 
 
@@ -91,10 +88,15 @@ class PublishForm(BaseForm):
     )
 
 
+class IncidentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Incident) -> str:
+        return f"{obj.reference} {obj.summary} ({obj.site})"
+
+
 class ProblemResolveForm(VersionedForm):
     root_cause = MultiLineField(label="Root cause", max_length=8000, required=False, rows=3)
     resolution = MultiLineField(label="How it was resolved", max_length=8000, rows=3)
-    incidents = forms.ModelMultipleChoiceField(
+    incidents = IncidentChoiceField(
         label="Resolve these incidents too",
         queryset=Incident.objects.none(),
         required=False,
@@ -104,10 +106,7 @@ class ProblemResolveForm(VersionedForm):
 
     def __init__(self, *args, problem: Problem, open_incidents, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["incidents"].queryset = open_incidents
-        self.fields["incidents"].label_from_instance = lambda i: (
-            f"{i.reference} {i.summary} ({i.site})"
-        )
+        cast(IncidentChoiceField, self.fields["incidents"]).queryset = open_incidents
         self.initial.setdefault("version", problem.version)
         self.initial.setdefault("root_cause", problem.root_cause)
         self.initial.setdefault("incidents", [incident.pk for incident in open_incidents])

@@ -4,6 +4,8 @@ consultations with support groups and escalation into problem management.
 Forms only validate; the moves themselves are made by `incidents.workflow`.
 """
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -103,6 +105,11 @@ class ResolveForm(VersionedForm):
         return value
 
 
+class ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: SupportContact) -> str:
+        return obj.name + (f" – {obj.role}" if obj.role else "")
+
+
 class ConsultForm(BaseForm):
     """Consult a support group: which one, who, why, when, their case reference, chase date."""
 
@@ -111,7 +118,7 @@ class ConsultForm(BaseForm):
         queryset=SupportGroup.objects.filter(is_active=True),
         empty_label="Choose a group…",
     )
-    contact = forms.ModelChoiceField(
+    contact = ContactChoiceField(
         label="Contact",
         queryset=SupportContact.objects.none(),
         required=False,
@@ -132,12 +139,10 @@ class ConsultForm(BaseForm):
         super().__init__(*args, **kwargs)
         if group is None and self.is_bound:
             group = self._posted_group()
-        self.group = group
-        contact = self.fields["contact"]
-        contact.label_from_instance = _contact_label
+        self.chosen_group = group
         if group is not None:
             self.fields["group"].initial = group.pk
-            contact.queryset = group.contacts.all()
+            cast(ContactChoiceField, self.fields["contact"]).queryset = group.contacts.all()
 
     def _posted_group(self) -> SupportGroup | None:
         try:
@@ -151,10 +156,6 @@ class ConsultForm(BaseForm):
         if chase_on and chase_on < timezone.localdate():
             self.add_error("chase_on", "The chase date is in the past.")
         return data
-
-
-def _contact_label(contact: SupportContact) -> str:
-    return contact.name + (f" – {contact.role}" if contact.role else "")
 
 
 class EscalateForm(BaseForm):

@@ -49,7 +49,7 @@ from .incident import (
     parse_reference,
 )
 from .notifications import EmailStatus, Event, Notification
-from .problems import ArticleKind, KnowledgeArticle, Problem, ProblemStatus
+from .problems import ArticleKind, KnowledgeArticle, Problem, ProblemLogEntry, ProblemStatus
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -86,6 +86,7 @@ __all__ = [
     "Priority",
     "PriorityTarget",
     "Problem",
+    "ProblemLogEntry",
     "ProblemStatus",
     "ResolutionKind",
     "Room",

@@ -105,7 +105,7 @@ SCHOOL_DAY = 9 * 60
 # (response, resolution) minutes per priority when the admin has set none. Priority 1
 # counts all hours (an outage is chased in the evening too); the others count school
 # hours, so "3 school days" is three days of the site's opening hours.
-DEFAULT_TARGETS = {
+DEFAULT_TARGETS: dict[int, tuple[int, int]] = {
     Priority.CRITICAL: (30, 4 * 60),
     Priority.HIGH: (60, 8 * 60),
     Priority.MEDIUM: (4 * 60, 3 * SCHOOL_DAY),

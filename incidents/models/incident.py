@@ -249,10 +249,6 @@ class Incident(models.Model):
     def status_for_user(self) -> str:
         return STATUS_FOR_USER[Status(self.status)]
 
-    @property
-    def is_paused(self) -> bool:
-        return self.paused_since is not None
-
 
 def format_reference(prefix: str, pk: int | None) -> str:
     return f"{prefix}-{pk:06d}" if pk else f"{prefix}-new"
@@ -362,6 +358,11 @@ class CallLogEntry(models.Model):
     kind = models.CharField(max_length=20, choices=EntryKind.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    # What happened, as an event code and its data; the words shown and mailed are
+    # rendered from templates/incidents/events/<event>.html (see incidents.history).
+    event = models.CharField(max_length=40, default="legacy")
+    data = models.JSONField(default=dict, blank=True)
+    # The words the person typed, if any: kept for search only, never parsed.
     text = models.TextField(blank=True)
     is_public = models.BooleanField(default=False, help_text="Shown to the user.")
 
@@ -383,6 +384,13 @@ class CallLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Call-log entries are never deleted.")
+
+    @property
+    def rendered(self) -> str:
+        """What the entry says, in words, from its event's template."""
+        from incidents.history import render_entry
+
+        return render_entry(self)
 
 
 class DiagnosticEntry(models.Model):

@@ -66,6 +66,47 @@ class Problem(models.Model):
         return self.status not in (ProblemStatus.RESOLVED, ProblemStatus.CLOSED)
 
 
+class ProblemLogEntry(models.Model):
+    """One line of a problem's history. Append-only, like the call log."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="log")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    event = models.CharField(max_length=40)
+    data = models.JSONField(default=dict, blank=True)
+    from_status = models.CharField(max_length=15, choices=ProblemStatus.choices, blank=True)
+    to_status = models.CharField(max_length=15, choices=ProblemStatus.choices, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "problem history entry"
+        verbose_name_plural = "problem history"
+
+    def __str__(self) -> str:
+        return f"{self.event} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            from .incident import AppendOnlyError
+
+            raise AppendOnlyError("Problem history entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from .incident import AppendOnlyError
+
+        raise AppendOnlyError("Problem history entries are never deleted.")
+
+    @property
+    def rendered(self) -> str:
+        """What the entry says, in words, from its event's template."""
+        from incidents.history import render_entry
+
+        return render_entry(self, folder="problem_events")
+
+
 class ArticleKind(models.TextChoices):
     RESOLUTION = "resolution", "Resolution"
     KNOWN_ERROR = "known_error", "Known error"

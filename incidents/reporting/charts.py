@@ -128,7 +128,7 @@ def _x_labels(labels: Sequence[str], slot: float) -> list[SafeString]:
 
 def _legend(entries: Sequence[tuple[str, str]]) -> list[SafeString]:
     parts = []
-    x = LEFT
+    x: float = LEFT
     y = HEIGHT - 18
     for colour, label in entries:
         parts.append(
@@ -307,7 +307,7 @@ def resolve_time_by_priority(priorities: Sequence[PriorityFigures]) -> Chart:
     body = _y_axis(ticks, " h")
     for index, (label, mean, median, count) in enumerate(figures):
         x = LEFT + slot * index + slot * 0.16
-        if not count:
+        if not count or mean is None or median is None:
             body.append(
                 format_html(
                     '<text x="{x}" y="{y}" text-anchor="middle" fill="{muted}" font-size="13">'

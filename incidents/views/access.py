@@ -35,22 +35,59 @@ support_required = role_required(roles.is_support_staff)
 admin_required = role_required(roles.is_support_admin)
 
 
-def run_move(request, incident, action, success_message: str = ""):
-    """Run a workflow move and turn its refusal into a message (403 when not allowed).
+def posted_version(request, form=None) -> int | None:
+    """The version the person was looking at: the form's field, or the page's hidden
+    `version` input. None (missing or not a number) counts as stale."""
+    if form is not None and "version" in form.fields and hasattr(form, "cleaned_data"):
+        value = form.cleaned_data.get("version")
+        if value is not None:
+            return value
+    raw = request.POST.get("version", "")
+    if form is not None and not raw:
+        raw = request.POST.get(form.add_prefix("version"), "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
-    Returns the move's result, or None when it was refused: the caller redirects
-    to the incident's page either way.
+
+def run_move(request, incident, action, success_message: str = "", *, form=None):
+    """The one way a view runs a workflow move.
+
+    Not allowed → 403. A stale version → with `form`, the form gets the message and
+    the fresh version (the caller shows it again: `form.errors` is set); without
+    one, a message. Any other refusal → a message. Returns the move's result, or
+    None when it was refused.
     """
     try:
         result = action()
     except workflow.NotAllowed as error:
         raise PermissionDenied(str(error)) from error
+    except workflow.Conflict as error:
+        if form is None:
+            messages.error(request, str(error))
+            return None
+        data = form.data.copy()
+        data[form.add_prefix("version")] = error.current.version
+        data["version"] = error.current.version
+        form.data = data
+        form.add_error(None, str(error))
+        return None
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
         return None
     if success_message:
         messages.success(request, success_message)
     return result
+
+
+def no_longer_offered(request, incident, move: str, form) -> bool:
+    """Whether the form's move is no longer possible for the person (someone else's
+    change moved the call on), so the page will not show the form again. Its messages
+    (or why the move is refused) are then queued for the top of the page."""
+    refused = workflow.refusal(workflow.MOVES[move], request.user, incident)
+    if refused is None:
+        return False
+    for error in form.non_field_errors() or [str(refused)]:
+        messages.error(request, error)
+    return True
 
 
 def back_to(incident):

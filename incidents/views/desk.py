@@ -12,12 +12,13 @@ import csv
 import json
 import uuid
 from datetime import datetime
+from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import (
     Http404,
@@ -78,7 +79,14 @@ from incidents.models import (
 )
 from incidents.targets import format_duration, format_target, target_clocks
 
-from .access import back_to, desk_required, run_move, support_required
+from .access import (
+    back_to,
+    desk_required,
+    no_longer_offered,
+    posted_version,
+    run_move,
+    support_required,
+)
 
 PAGE_SIZE = 50
 DEFAULT_QUEUE = "state=open"
@@ -287,14 +295,16 @@ def _bulk_move(form: BulkForm, by):
     data = form.cleaned_data
     action = data["action"]
     if action == BulkForm.TAKE:
-        return lambda incident: workflow.incident_take_ownership(incident=incident, by=by)
+        return lambda incident: workflow.incident_take_ownership(
+            incident=incident, by=by, version=incident.version
+        )
     if action == BulkForm.ASSIGN:
         return lambda incident: workflow.incident_request_technician(
-            incident=incident, by=by, technician=data["technician"]
+            incident=incident, by=by, technician=data["technician"], version=incident.version
         )
     if action == BulkForm.PRIORITY:
         return lambda incident: workflow.incident_set_priority(
-            incident=incident, by=by, priority=data["priority"]
+            incident=incident, by=by, priority=data["priority"], version=incident.version
         )
     original = data["duplicate_of"]
 
@@ -302,7 +312,11 @@ def _bulk_move(form: BulkForm, by):
         if incident.pk == original.pk:
             raise workflow.InvalidMove("it is the incident the others duplicate.")
         return workflow.incident_close(
-            incident=incident, by=by, code=ClosureCode.DUPLICATE, duplicate_of=original
+            incident=incident,
+            by=by,
+            code=ClosureCode.DUPLICATE,
+            duplicate_of=original,
+            version=incident.version,
         )
 
     return close_as_duplicate
@@ -425,7 +439,8 @@ def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
     for form in (accept, details):
         # The rooms of the incident's site, not the whole school's list (a posted
         # room at another site is still checked against the site chosen).
-        form.fields["room"].queryset = form.fields["room"].queryset.filter(site_id=incident.site_id)
+        rooms = cast(forms.ModelChoiceField, form.fields["room"])
+        rooms.queryset = rooms.queryset.filter(site_id=incident.site_id)
     return {
         "question": ReturnForm(prefix="question", initial={**version, "question": question}),
         "accept": accept,
@@ -480,7 +495,7 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
     linked = list(incident.knowledge_articles.all())
     linked_ids = {article.pk for article in linked}
     history = []
-    if incident.equipment_id:
+    if incident.equipment is not None:
         history = list(
             selectors.recent_incidents_for_equipment(
                 incident.equipment, exclude_pk=incident.pk
@@ -532,8 +547,29 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
     return context
 
 
+# The move each of the page's forms makes: the page shows a form only while its move
+# is allowed.
+FORM_MOVES = {
+    "question": "return_to_user",
+    "accept": "accept",
+    "details": "update_details",
+    "ownership": "take_ownership",
+    "hand_over": "hand_over",
+    "technician": "request_technician",
+    "message": "message_reporter",
+    "note": "note",
+    "close": "close",
+    "problem": "link_problem",
+}
+
+
 def _invalid(request, incident: Incident, name: str, form):
-    """The incident page again, the form open with what was typed and why it failed."""
+    """The incident page again, as it is now, the form open with what was typed and why
+    it failed. When someone else's change means the form is no longer offered (the call
+    moved on), its messages go to the top of the page instead."""
+    incident = _incident(request, incident.reference)
+    if no_longer_offered(request, incident, FORM_MOVES[name], form):
+        return back_to(incident)
     context = staff_detail_context(request, incident, invalid={name: form})
     context["open_form"] = name
     return render(request, "incidents/staff/detail.html", context, status=400)
@@ -566,7 +602,10 @@ def return_to_user(request, ref):
             version=data["version"],
         ),
         f"Sent back to {incident.reporter.display_name} with your question.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "question", form)
     return back_to(incident)
 
 
@@ -595,7 +634,10 @@ def accept(request, ref):
             version=data["version"],
         ),
         f"{incident.reference} is logged.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "accept", form)
     return back_to(incident)
 
 
@@ -627,7 +669,10 @@ def update_details(request, ref):
             incident=incident, by=request.user, version=data["version"], **changes
         ),
         "Details saved.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "details", form)
     return back_to(incident)
 
 
@@ -649,6 +694,7 @@ def link_article(request, ref):
             by=request.user,
             article=data["article"],
             fix_applied=data["fix_applied"],
+            version=posted_version(request),
         ),
         "Known fix applied and recorded." if data["fix_applied"] else "Article linked.",
     )
@@ -672,7 +718,10 @@ def take_ownership(request, ref):
             incident=incident, by=request.user, version=form.cleaned_data["version"]
         ),
         f"{incident.reference} is yours.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "ownership", form)
     return back_to(incident)
 
 
@@ -691,7 +740,10 @@ def hand_over(request, ref):
             incident=incident, by=request.user, to=data["to"], version=data["version"]
         ),
         f"Handed over to {data['to'].display_name}.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "hand_over", form)
     return back_to(incident)
 
 
@@ -717,7 +769,10 @@ def request_technician(request, ref):
             version=data["version"],
         ),
         f"Passed to {who}.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "technician", form)
     if moved is not None and targets.visit_after_target(moved, data["visit_date"]):
         messages.warning(request, visit_warning(moved))
     return back_to(incident)
@@ -737,11 +792,17 @@ def message_user(request, ref):
     run_move(
         request,
         incident,
-        lambda: workflow.incident_message_user(
-            incident=incident, by=request.user, text=form.cleaned_data["text"].strip()
+        lambda: workflow.incident_message_reporter(
+            incident=incident,
+            by=request.user,
+            text=form.cleaned_data["text"].strip(),
+            version=posted_version(request, form),
         ),
         f"Message sent to {incident.reporter.display_name}.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "message", form)
     return back_to(incident)
 
 
@@ -757,10 +818,16 @@ def add_note(request, ref):
         request,
         incident,
         lambda: workflow.incident_add_note(
-            incident=incident, by=request.user, text=form.cleaned_data["text"].strip()
+            incident=incident,
+            by=request.user,
+            text=form.cleaned_data["text"].strip(),
+            version=posted_version(request, form),
         ),
         "Note added.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "note", form)
     return back_to(incident)
 
 
@@ -788,53 +855,41 @@ def close(request, ref):
             version=data["version"],
         ),
         f"{incident.reference} is closed: {incident.reporter.display_name} has been told.",
+        form=form,
     )
+    if form.errors:
+        return _invalid(request, incident, "close", form)
     return back_to(incident)
-
-
-def _open_problem_and_link(incident: Incident, by, title: str, description: str):
-    with transaction.atomic():
-        problem = workflow.problem_open(
-            by=by,
-            title=title,
-            description=description or incident.summary,
-            proactive=False,
-            category=incident.category,
-            equipment=incident.equipment,
-        )
-        workflow.incident_link_problem(incident=incident, by=by, problem=problem)
-    return problem
 
 
 @require_POST
 @desk_required
 def link_problem(request, ref):
-    """Follow the incident into problem management: an existing problem or a new one."""
+    """Escalate into problem management, an existing problem or a new one: the same
+    path as the technician's (the workaround first, or why there is none)."""
     incident = _incident(request, ref)
     form = LinkProblemForm(request.POST, prefix="problem")
     if not form.is_valid():
         return _invalid(request, incident, "problem", form)
     data = form.cleaned_data
-    if data["problem"] is not None:
-        problem = data["problem"]
-        run_move(
-            request,
-            incident,
-            lambda: workflow.incident_link_problem(
-                incident=incident, by=request.user, problem=problem
-            ),
-            f"Linked to {problem.reference}.",
-        )
-    else:
-        problem = run_move(
-            request,
-            incident,
-            lambda: _open_problem_and_link(
-                incident, request.user, data["title"].strip(), data["description"].strip()
-            ),
-        )
-        if problem is not None:
-            messages.success(request, f"{problem.reference} opened and linked.")
+    problem = run_move(
+        request,
+        incident,
+        lambda: workflow.problem_escalate(
+            incident=incident,
+            by=request.user,
+            version=posted_version(request, form),
+            no_workaround_reason=data["no_workaround_reason"].strip(),
+            problem=data["problem"],
+            title=data["title"].strip(),
+            description=data["description"].strip(),
+        ),
+        form=form,
+    )
+    if form.errors:
+        return _invalid(request, incident, "problem", form)
+    if problem is not None:
+        messages.success(request, f"Escalated into {problem.reference}.")
     return back_to(incident)
 
 

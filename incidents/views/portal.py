@@ -37,9 +37,9 @@ from incidents.forms.portal import (
     WorkingAgainForm,
 )
 from incidents.forms.sheet import SheetForm, answer_rows
-from incidents.models import EntryKind, Incident, KnowledgeArticle, Status, format_reference
+from incidents.models import Incident, KnowledgeArticle, Status, format_reference
 
-from .access import back_to, run_move
+from .access import back_to, no_longer_offered, posted_version, run_move
 
 PAGE_SIZE = 20
 RECENT_DAYS = 90
@@ -103,9 +103,10 @@ def _file(request, form, sheet_form) -> Incident:
         raise PermissionDenied(str(error)) from error
     except IntegrityError:
         # Two posts of the same form at the same moment: the other one made it.
-        incident = _incident_for_token(request.user, token)
-        if incident is None:
+        made = _incident_for_token(request.user, token)
+        if made is None:
             raise
+        return made
     return incident
 
 
@@ -229,18 +230,11 @@ def user_detail_context(request, incident, **bound_forms) -> dict:
     """
     user = request.user
     log = list(selectors.call_log_for(user, incident).filter(is_public=True))
-    question = next(
-        (
-            e
-            for e in reversed(log)
-            if e.kind == EntryKind.STATUS and e.to_status == Status.AWAITING_USER
-        ),
-        None,
-    )
+    question = next((e for e in reversed(log) if e.event == "returned_to_user"), None)
     moves = workflow.allowed_moves(user, incident)
     can = {
         name: moves[name]
-        for name in ("answer", "working_again", "reopen", "user_message", "attach")
+        for name in ("answer", "working_again", "reopen", "reporter_reply", "attach")
     }
     reopen_until = None
     if incident.status == Status.RESOLVED and incident.resolved_at:
@@ -265,14 +259,29 @@ def user_detail_context(request, incident, **bound_forms) -> dict:
 
 
 def _question_text(entry) -> str:
-    """The desk's question, as they wrote it (the call log prefixes it for the record)."""
-    if entry is None:
-        return ""
-    return entry.text.removeprefix("More information needed:").strip() or entry.text
+    """The desk's question, as they wrote it."""
+    return entry.data.get("question", "") if entry is not None else ""
+
+
+# The move each of the page's forms makes: the page shows a form only while its move
+# is allowed.
+FORM_MOVES = {
+    "answer_form": "answer",
+    "working_again_form": "working_again",
+    "reopen_form": "reopen",
+    "message_form": "reporter_reply",
+    "attach_form": "attach",
+}
 
 
 def _show_again(request, incident, **bound_forms):
-    """The incident's page again, with the form that had bad input."""
+    """The incident's page again, as it is now, with the form that had bad input or was
+    stale. When the call has moved on so the form is no longer offered, its messages go
+    to the top of the page instead."""
+    incident = selectors.get_incident_for(request.user, incident.reference)
+    for name, form in bound_forms.items():
+        if no_longer_offered(request, incident, FORM_MOVES[name], form):
+            return back_to(incident)
     context = user_detail_context(request, incident, **bound_forms)
     return render(request, "incidents/portal/detail.html", context)
 
@@ -289,10 +298,16 @@ def answer(request, ref):
         request,
         incident,
         lambda: workflow.incident_answer(
-            incident=incident, by=request.user, answer=form.cleaned_data["answer"]
+            incident=incident,
+            by=request.user,
+            answer=form.cleaned_data["answer"],
+            version=posted_version(request),
         ),
         "Thank you: your answer has gone to the service desk.",
+        form=form,
     )
+    if form.errors:
+        return _show_again(request, incident, answer_form=form)
     return back_to(incident)
 
 
@@ -308,10 +323,16 @@ def working_again(request, ref):
         request,
         incident,
         lambda: workflow.incident_working_again(
-            incident=incident, by=request.user, note=form.cleaned_data["note"]
+            incident=incident,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            version=posted_version(request),
         ),
         "Thank you: the service desk knows it is working again.",
+        form=form,
     )
+    if form.errors:
+        return _show_again(request, incident, working_again_form=form)
     return back_to(incident)
 
 
@@ -327,10 +348,16 @@ def reopen(request, ref):
         request,
         incident,
         lambda: workflow.incident_reopen(
-            incident=incident, by=request.user, reason=form.cleaned_data["reason"]
+            incident=incident,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            version=posted_version(request),
         ),
         "It has been reopened: the person who resolved it has been told.",
+        form=form,
     )
+    if form.errors:
+        return _show_again(request, incident, reopen_form=form)
     return back_to(incident)
 
 
@@ -344,11 +371,17 @@ def user_message(request, ref):
     run_move(
         request,
         incident,
-        lambda: workflow.incident_user_message(
-            incident=incident, by=request.user, text=form.cleaned_data["text"]
+        lambda: workflow.incident_reporter_reply(
+            incident=incident,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            version=posted_version(request),
         ),
         "Your message has been added.",
+        form=form,
     )
+    if form.errors:
+        return _show_again(request, incident, message_form=form)
     return back_to(incident)
 
 
@@ -363,7 +396,10 @@ def attach(request, ref):
         request,
         incident,
         lambda: workflow.incident_attach(
-            incident=incident, by=request.user, photos=form.cleaned_data["photos"]
+            incident=incident,
+            by=request.user,
+            photos=form.cleaned_data["photos"],
+            version=posted_version(request),
         ),
     )
     if added:

@@ -36,7 +36,7 @@ from incidents.models import (
     parse_reference,
 )
 
-from .access import support_required
+from .access import posted_version, run_move, support_required
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 200
@@ -142,6 +142,7 @@ def problem_detail(request, ref):
         )[:HISTORY_LIMIT]
     )
     article = KnowledgeArticle.objects.filter(problem=problem).first()
+    can = workflow.problem_moves(request.user, problem)
     return render(
         request,
         "incidents/problems/detail.html",
@@ -151,7 +152,9 @@ def problem_detail(request, ref):
             "open_count": sum(1 for i in incidents if i.status in RESOLVABLE),
             "article": article,
             "publish_form": PublishForm(initial={"symptoms": article.symptoms if article else ""}),
-            "can_publish": problem.is_open and bool(problem.workaround.strip()),
+            "can": can,
+            "can_publish": can["publish_known_error"],
+            "history": list(problem.log.select_related("actor")),
         },
     )
 
@@ -163,19 +166,20 @@ def problem_edit(request, ref):
     problem = selectors.get_problem_for(request.user, ref)
     form = ProblemEditForm(_posted(request), instance=problem)
     if request.method == "POST" and form.is_valid():
-        try:
-            workflow.problem_update(
+        saved = run_move(
+            request,
+            problem,
+            lambda: workflow.problem_update(
                 problem=problem,
                 by=request.user,
                 version=form.cleaned_data["version"],
                 **form.changes(),
-            )
-        except workflow.WorkflowError as error:
-            _refuse(error)
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{problem.reference} saved.")
-            return redirect("incidents:problem_detail", ref=problem.reference)
+            ),
+            f"{problem.reference} saved.",
+            form=form,
+        )
+        if saved is not None or not form.errors:  # saved, or refused with a message
+            return redirect(problem)
     return render(request, "incidents/problems/form.html", {"form": form, "problem": problem})
 
 
@@ -188,17 +192,42 @@ def problem_publish(request, ref):
     if not form.is_valid():
         messages.error(request, "The symptoms are too long.")
         return redirect(problem)
-    try:
-        article = workflow.problem_publish_known_error(
-            problem=problem, by=request.user, symptoms=form.cleaned_data["symptoms"].strip()
-        )
-    except workflow.WorkflowError as error:
-        _refuse(error)
-        messages.error(request, str(error))
-    else:
+    article = run_move(
+        request,
+        problem,
+        lambda: workflow.problem_publish_known_error(
+            problem=problem,
+            by=request.user,
+            symptoms=form.cleaned_data["symptoms"].strip(),
+            version=posted_version(request),
+        ),
+    )
+    if article is not None:
         messages.success(
             request, f"Published as a known error: “{article.title}” is in the knowledge base."
         )
+    return redirect(problem)
+
+
+# The problem's moves that need nothing but a click: (move, what the person is told).
+STATE_MOVES = {
+    "investigate": (workflow.problem_investigate, "{} is being investigated."),
+    "close": (workflow.problem_close, "{} is closed."),
+}
+
+
+@login_required
+@require_POST
+def problem_change_state(request, ref, move):
+    """Start investigating, or close a resolved problem: the state changes only by a move."""
+    problem = selectors.get_problem_for(request.user, ref)
+    make, told = STATE_MOVES[move]
+    run_move(
+        request,
+        problem,
+        lambda: make(problem=problem, by=request.user, version=posted_version(request)),
+        told.format(problem.reference),
+    )
     return redirect(problem)
 
 
@@ -215,23 +244,26 @@ def problem_resolve(request, ref):
     form = ProblemResolveForm(_posted(request), problem=problem, open_incidents=open_incidents)
     if request.method == "POST" and problem.is_open and form.is_valid():
         data = form.cleaned_data
-        try:
-            resolved = workflow.problem_resolve(
+        resolved = run_move(
+            request,
+            problem,
+            lambda: workflow.problem_resolve(
                 problem=problem,
                 by=request.user,
                 resolution=data["resolution"],
                 root_cause=data["root_cause"].strip(),
                 resolve_incidents=list(data["incidents"]),
                 version=data["version"],
-            )
-        except workflow.WorkflowError as error:
-            _refuse(error)
-            form.add_error(None, str(error))
-        else:
+            ),
+            form=form,
+        )
+        if resolved is not None:
             told = (
                 f" {len(resolved)} incident(s) resolved and their users told." if resolved else ""
             )
             messages.success(request, f"{problem.reference} resolved.{told}")
+            return redirect(problem)
+        if not form.errors:  # refused: the message says why
             return redirect(problem)
     return render(
         request,

@@ -81,7 +81,7 @@ def service_report_csv(request):
 def _query(period: reporting.Period) -> str:
     params = {"start": period.start.isoformat(), "end": period.end.isoformat()}
     if period.site is not None:
-        params["site"] = period.site.pk
+        params["site"] = str(period.site.pk)
     return urlencode(params)
 
 

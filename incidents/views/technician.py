@@ -43,7 +43,7 @@ from incidents.models import (
 )
 
 from ..targets import TargetClock, headline_clock
-from .access import back_to, run_move, support_required, technician_required
+from .access import back_to, posted_version, run_move, support_required, technician_required
 
 SEEN_KEY = "technician_seen_at"
 TECHNICIAN_WORK = [Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD]
@@ -209,13 +209,11 @@ def technician_panel_context(request, incident: Incident) -> dict:
     """
     user = request.user
     can = {name: workflow.can(user, name, incident) for name in workflow.MOVES}
-    is_technician = roles.is_technician(user)
     diagnostics = list(incident.diagnostics.select_related("author"))
     return {
         "tech": {
-            "can_take": is_technician and can["take"] and incident.assignee_id is None,
-            "can_start": can["start"]
-            and (incident.assignee_id in (None, user.pk) or roles.is_desk(user)),
+            "can_take": can["take"],
+            "can_start": can["start"],
             "can_hold": can["hold"],
             "can_diagnose": can["diagnose"],
             "can_record_cause": can["record_cause"],
@@ -247,30 +245,11 @@ def _incident_for_support(request, ref: str) -> Incident:
     return incident
 
 
-def _version(request) -> int | None:
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None
-
-
 def _attempt(request, incident: Incident, form, action) -> bool:
-    """Run a move for a form: a refusal becomes an error on the form (403 if not allowed)."""
-    try:
-        action()
-    except workflow.NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
-    except workflow.Conflict as error:
-        form.add_error(None, str(error))
-        if "version" in form.fields:
-            data = form.data.copy()
-            data["version"] = error.current.version
-            form.data = data
-        return False
-    except workflow.WorkflowError as error:
-        form.add_error(None, str(error))
-        return False
-    return True
+    """Run a move for a form (see `run_move`): True when it was made."""
+    done = object()
+    result = run_move(request, incident, lambda: action() or done, form=form)
+    return result is not None and not form.errors
 
 
 ACTIONS = {
@@ -307,7 +286,7 @@ def take(request, ref):
     """Take a call from the pool. When several try at once, one gets it, the others are told."""
     incident = _incident_for_support(request, ref)
     try:
-        workflow.incident_take(incident=incident, by=request.user, version=_version(request))
+        workflow.incident_take(incident=incident, by=request.user, version=posted_version(request))
     except workflow.NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     except workflow.Conflict as error:
@@ -334,7 +313,7 @@ def start(request, ref):
         request,
         incident,
         lambda: workflow.incident_start(
-            incident=incident, by=request.user, version=_version(request)
+            incident=incident, by=request.user, version=posted_version(request)
         ),
         "Work started: the service desk has been told.",
     )
@@ -384,6 +363,7 @@ def diagnose(request, ref):
                 result=data["result"].strip(),
                 minutes_spent=data["minutes_spent"],
                 performed_at=data["performed_at"],
+                version=posted_version(request, form),
             ),
         ):
             messages.success(request, "Added to the diagnostics sheet.")
@@ -409,6 +389,7 @@ def record_cause(request, ref):
                 cause=data["cause"].strip(),
                 parts_used=data["parts_used"].strip(),
                 workaround=workaround if workaround != incident.workaround else None,
+                version=posted_version(request, form),
             ),
         ):
             messages.success(request, "Recorded: the service desk has been told.")
@@ -472,13 +453,14 @@ def consult(request, ref):
                     case_reference=data["case_reference"].strip(),
                     chase_on=data["chase_on"],
                     contacted_at=data["contacted_at"],
+                    version=posted_version(request, form),
                 ),
             ):
                 messages.success(
                     request, f"{data['group']} consulted: the target clock waits until they answer."
                 )
                 return back_to(incident)
-        group = form.group
+        group = form.chosen_group
     else:
         group = _group_from(request.GET.get("group"))
         form = ConsultForm(group=group)
@@ -520,6 +502,7 @@ def escalate(request, ref):
                     problem=existing,
                     title=data["title"].strip(),
                     description=data["description"].strip(),
+                    version=posted_version(request, form),
                 )
 
             if _attempt(request, incident, form, action):
@@ -610,6 +593,7 @@ def consultation_detail(request, pk):
                 case_reference=data["case_reference"].strip() or None,
                 chase_on=data["chase_on"],
                 close=data["close"],
+                version=posted_version(request, form),
             ),
         ):
             messages.success(request, "Consultation updated: the service desk has been told.")
@@ -623,6 +607,12 @@ def consultation_detail(request, pk):
             "incident": consultation.incident,
             "contacts": list(consultation.group.contacts.all()),
             "form": form,
+            "can_update": workflow.can(
+                request.user,
+                "consultation_update",
+                consultation.incident,
+                consultation=consultation,
+            ),
             "is_due": bool(
                 consultation.waiting
                 and consultation.chase_on

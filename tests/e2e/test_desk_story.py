@@ -78,6 +78,7 @@ def test_desk_takes_a_call_from_the_queue_to_closure(
 
     # The user answers (in their own page; here through the workflow).
     workflow.incident_answer(
+        version=workflow.current_version(Incident.objects.get(pk=projector.pk)),
         incident=Incident.objects.get(pk=projector.pk),
         by=reporter,
         answer="Room 12. The power light is orange and the fan is silent.",
@@ -108,6 +109,7 @@ def test_desk_takes_a_call_from_the_queue_to_closure(
 
     # The technician resolves it (on their own side).
     workflow.incident_resolve(
+        version=workflow.current_version(Incident.objects.get(pk=projector.pk)),
         incident=Incident.objects.get(pk=projector.pk),
         by=technician,
         resolution="Replaced the projector lamp; the picture is back.",

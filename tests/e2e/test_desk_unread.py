@@ -12,10 +12,25 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_opening_the_page_marks_the_updates_read(browser_for, reporter, desk, technician, site):
     incident = file_incident(reporter, site=site)
-    workflow.incident_accept(incident=incident, by=desk, category=None, impact=2, urgency=2)
-    workflow.incident_request_technician(incident=incident, by=desk, technician=technician)
+    workflow.incident_accept(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        category=None,
+        impact=2,
+        urgency=2,
+    )
+    workflow.incident_request_technician(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        technician=technician,
+    )
     workflow.incident_diagnose(
-        incident=incident, by=technician, action_taken="Swapped the HDMI cable"
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        action_taken="Swapped the HDMI cable",
     )
     assert Incident.objects.get(pk=incident.pk).owner_unread
 

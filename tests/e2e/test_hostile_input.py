@@ -62,19 +62,55 @@ def _plant(payload, index, *, reporter, desk, technician, admin_user, site):
         content_type="image/png",
         size=100,
     )
-    workflow.incident_return_to_user(incident=incident, by=desk, question=text)
-    workflow.incident_answer(incident=incident, by=reporter, answer=text)
-    workflow.incident_accept(incident=incident, by=desk, category=None, impact=2, urgency=2)
-    workflow.incident_add_note(incident=incident, by=desk, text=text)
-    workflow.incident_message_user(incident=incident, by=desk, text=text)
-    workflow.incident_user_message(incident=incident, by=reporter, text=text)
-    workflow.incident_request_technician(
-        incident=incident, by=desk, technician=technician, note=text
+    workflow.incident_return_to_user(
+        version=workflow.current_version(incident), incident=incident, by=desk, question=text
     )
-    workflow.incident_start(incident=incident, by=technician)
-    workflow.incident_diagnose(incident=incident, by=technician, action_taken=text, result=text)
-    workflow.incident_record_cause(incident=incident, by=technician, cause=text, parts_used=text)
+    workflow.incident_answer(
+        version=workflow.current_version(incident), incident=incident, by=reporter, answer=text
+    )
+    workflow.incident_accept(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        category=None,
+        impact=2,
+        urgency=2,
+    )
+    workflow.incident_add_note(
+        version=workflow.current_version(incident), incident=incident, by=desk, text=text
+    )
+    workflow.incident_message_reporter(
+        version=workflow.current_version(incident), incident=incident, by=desk, text=text
+    )
+    workflow.incident_reporter_reply(
+        version=workflow.current_version(incident), incident=incident, by=reporter, text=text
+    )
+    workflow.incident_request_technician(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        technician=technician,
+        note=text,
+    )
+    workflow.incident_start(
+        version=workflow.current_version(incident), incident=incident, by=technician
+    )
+    workflow.incident_diagnose(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        action_taken=text,
+        result=text,
+    )
+    workflow.incident_record_cause(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        cause=text,
+        parts_used=text,
+    )
     workflow.consultation_open(
+        version=workflow.current_version(incident),
         incident=incident,
         by=technician,
         group=group,
@@ -83,10 +119,19 @@ def _plant(payload, index, *, reporter, desk, technician, admin_user, site):
         case_reference=short[:80],
     )
     problem = workflow.problem_escalate(
-        incident=incident, by=technician, workaround=text, title=short, description=text
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        workaround=text,
+        title=short,
+        description=text,
     )
     workflow.incident_resolve(
-        incident=incident, by=technician, resolution=text, kind=ResolutionKind.WORKAROUND
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        resolution=text,
+        kind=ResolutionKind.WORKAROUND,
     )
     KnowledgeArticle.objects.create(
         title=short, symptoms=text, body=text, keywords=short, created_by=admin_user

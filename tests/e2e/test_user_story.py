@@ -66,7 +66,10 @@ def test_a_user_files_a_sheet_answers_the_desk_and_reads_the_resolution(
 
     # The desk finds the sheet incomplete and asks.
     workflow.incident_return_to_user(
-        incident=incident, by=desk, question="Which tray did you fill?"
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        question="Which tray did you fill?",
     )
 
     page.goto(user.base_url + "/")
@@ -84,13 +87,32 @@ def test_a_user_files_a_sheet_answers_the_desk_and_reads_the_resolution(
     assert incident.status == "submitted"
 
     # Later the technician fixes it and the desk closes the call.
-    workflow.incident_accept(incident=incident, by=desk, category=None, impact=3, urgency=2)
-    workflow.incident_request_technician(incident=incident, by=desk, technician=technician)
-    workflow.incident_start(incident=incident, by=technician)
-    workflow.incident_resolve(
-        incident=incident, by=technician, resolution="Replaced the toner cartridge."
+    workflow.incident_accept(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        category=None,
+        impact=3,
+        urgency=2,
     )
-    workflow.incident_close(incident=incident, by=desk, code="fixed")
+    workflow.incident_request_technician(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        technician=technician,
+    )
+    workflow.incident_start(
+        version=workflow.current_version(incident), incident=incident, by=technician
+    )
+    workflow.incident_resolve(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        resolution="Replaced the toner cartridge.",
+    )
+    workflow.incident_close(
+        version=workflow.current_version(incident), incident=incident, by=desk, code="fixed"
+    )
 
     page.goto(user.base_url + "/incidents/")
     page.get_by_role("link", name=incident.reference).click()

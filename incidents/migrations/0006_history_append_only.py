@@ -47,7 +47,7 @@ class PostgreSQLOnly(migrations.RunSQL):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0004_school_time"),
+        ("incidents", "0005_structured_history"),
     ]
 
     operations = [

@@ -1,0 +1,110 @@
+"""Closure: close with a code, "still not fixed", and "it's working again"."""
+
+from typing import Any
+
+from accounts import roles
+from incidents import notifications
+from incidents.models import ClosureCode, EntryKind, Event, Incident, ResolutionKind
+
+from .core import transition
+from .errors import InvalidInput
+
+# The resolution a closure code implies when none was written.
+DEFAULT_RESOLUTION = {
+    ClosureCode.RESOLVED_ITSELF: "The equipment started working again by itself.",
+    ClosureCode.NOT_AN_INCIDENT: "This was not an incident.",
+    ClosureCode.NO_FAULT_FOUND: "No fault was found.",
+}
+
+
+def incident_close(
+    *,
+    incident: Incident,
+    by: Any,
+    code: str,
+    resolution: str = "",
+    duplicate_of: Incident | None = None,
+    version: int,
+) -> Incident:
+    """Close the call with a closure code and tell the user the resolution."""
+    with transition(incident, "close", by, version) as step:
+        if code not in ClosureCode.values:
+            raise InvalidInput("Choose a closure code.")
+        if code == ClosureCode.DUPLICATE:
+            if duplicate_of is None:
+                raise InvalidInput("Say which incident this one duplicates.")
+            if duplicate_of.pk == incident.pk:
+                raise InvalidInput("An incident cannot duplicate itself.")
+        current = step.incident
+        resolution = resolution.strip() or current.resolution
+        if code == ClosureCode.DUPLICATE and not resolution and duplicate_of is not None:
+            resolution = f"Duplicate of {duplicate_of.reference}, which is being dealt with."
+        resolution = resolution or DEFAULT_RESOLUTION.get(ClosureCode(code), "")
+        if not resolution:
+            raise InvalidInput("Record the resolution before closing.")
+        step.set(
+            closure_code=code,
+            resolution=resolution,
+            duplicate_of=duplicate_of if code == ClosureCode.DUPLICATE else None,
+            closed_at=step.now,
+            closed_by=by,
+            user_notified_at=step.now,
+            owner_unread=False,
+            owner=current.owner or by,
+        )
+        if current.resolved_at is None:
+            step.set(resolved_at=step.now, resolved_by=by)
+        if not current.resolution_kind and code in (ClosureCode.FIXED, ClosureCode.WORKAROUND):
+            # Closed at first contact: the desk's fix or workaround is the resolution.
+            fixed = code == ClosureCode.FIXED
+            step.set(resolution_kind=ResolutionKind.FIX if fixed else ResolutionKind.WORKAROUND)
+        step.respond()
+        label = ClosureCode(code).label
+        step.log(
+            "closed",
+            kind=EntryKind.STATUS,
+            public=True,
+            text=resolution,
+            code=label,
+            resolution=resolution,
+        )
+        step.notify(Event.CLOSED, [current.reporter], "closed", code=label, resolution=resolution)
+    return step.incident
+
+
+def incident_reopen(*, incident: Incident, by: Any, reason: str, version: int) -> Incident:
+    """ "Still not fixed": back to whoever resolved it, within the reopen window."""
+    with transition(incident, "reopen", by, version) as step:
+        if not reason.strip():
+            raise InvalidInput("Tell us what is still wrong.")
+        current = step.incident
+        resolver = current.resolved_by
+        if resolver is not None and roles.is_technician(resolver):
+            step.set(assignee=resolver)
+        step.set(reopen_count=current.reopen_count + 1, resolved_at=None, resolution_kind="")
+        step.log("reopened", kind=EntryKind.STATUS, public=True, text=reason, reason=reason)
+        step.notify(
+            Event.REOPENED,
+            [resolver, current.owner, current.assignee],
+            "reopened",
+            reason=reason,
+        )
+    return step.incident
+
+
+def incident_working_again(
+    *, incident: Incident, by: Any, note: str = "", version: int
+) -> Incident:
+    """The user says it works again before the visit: the desk can close it in one click."""
+    with transition(incident, "working_again", by, version) as step:
+        current = step.incident
+        step.set(working_again_at=step.now, working_again_note=note)
+        step.log("working_again", kind=EntryKind.WORKING_AGAIN, public=True, text=note, note=note)
+        recipients = [p for p in (current.owner, current.assignee) if p is not None]
+        step.notify(
+            Event.WORKING_AGAIN,
+            recipients or notifications.desk_people(),
+            "working_again",
+            note=note,
+        )
+    return step.incident

@@ -1,0 +1,152 @@
+"""Filing: the incident sheet, by the user or by the desk on the user's behalf."""
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import roles
+from incidents import notifications
+from incidents.models import (
+    Attachment,
+    CallLogEntry,
+    Channel,
+    EntryKind,
+    Equipment,
+    Event,
+    Incident,
+    IncidentSheet,
+    Room,
+    Site,
+    Status,
+    priority_for,
+)
+from incidents.targets import apply_targets
+
+from .errors import NotAllowed
+
+
+def incident_file(
+    *,
+    by: Any,
+    reporter: Any = None,
+    summary: str,
+    site: Site,
+    room: Room | None = None,
+    equipment: Equipment | None = None,
+    equipment_description: str = "",
+    sheet: dict[str, Any],
+    channel: str = Channel.WEB,
+    submission_token: uuid.UUID | None = None,
+    photos: Iterable[dict[str, Any]] = (),
+) -> tuple[Incident, bool]:
+    """File an incident sheet, by the user or by the desk on the user's behalf.
+
+    Returns (incident, created). A repeated submission of the same form (same
+    token) returns the incident it already made, so a double click makes one.
+    """
+    reporter = reporter or by
+    if reporter.pk != by.pk and not roles.is_desk(by):
+        raise NotAllowed("Only the service desk may log a call for someone else.")
+    if submission_token is not None:
+        existing = _already_filed(submission_token, reporter)
+        if existing is not None:
+            return existing, False
+    try:
+        return _file_new(
+            by=by,
+            reporter=reporter,
+            summary=summary,
+            site=site,
+            room=room,
+            equipment=equipment,
+            equipment_description=equipment_description,
+            sheet=sheet,
+            channel=channel,
+            submission_token=submission_token,
+            photos=photos,
+        ), True
+    except IntegrityError:
+        # Two copies of the same form raced: the other one made the incident.
+        existing = _already_filed(submission_token, reporter) if submission_token else None
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _already_filed(submission_token: uuid.UUID, reporter: Any) -> Incident | None:
+    existing = Incident.objects.filter(submission_token=submission_token).first()
+    if existing is not None and existing.reporter_id != reporter.pk:
+        raise NotAllowed("That form was already used.")
+    return existing
+
+
+def _file_new(
+    *,
+    by: Any,
+    reporter: Any,
+    summary: str,
+    site: Site,
+    room: Room | None,
+    equipment: Equipment | None,
+    equipment_description: str,
+    sheet: dict[str, Any],
+    channel: str,
+    submission_token: uuid.UUID | None,
+    photos: Iterable[dict[str, Any]],
+) -> Incident:
+    now = timezone.now()
+    with transaction.atomic():
+        incident = Incident(
+            summary=summary,
+            reporter=reporter,
+            entered_by=by,
+            channel=channel,
+            site=site,
+            room=room,
+            equipment=equipment,
+            equipment_description=equipment_description,
+            submission_token=submission_token,
+            created_at=now,
+        )
+        incident.priority = priority_for(incident.impact, incident.urgency)
+        apply_targets(incident)
+        incident.save()
+        IncidentSheet.objects.create(incident=incident, **sheet)
+        for photo in photos:
+            Attachment.objects.create(incident=incident, uploaded_by=by, **photo)
+        CallLogEntry.objects.create(
+            incident=incident,
+            actor=by,
+            kind=EntryKind.FILED,
+            event="filed",
+            data={
+                "channel": "" if channel == Channel.WEB else incident.get_channel_display(),
+                "by": str(by),
+                "reporter": str(reporter) if reporter.pk != by.pk else "",
+            },
+            is_public=True,
+            to_status=Status.SUBMITTED,
+            at=now,
+        )
+        context = {"reporter": reporter, "summary": summary, "site": site, "room": room}
+        notifications.notify(
+            event=Event.FILED,
+            incident=incident,
+            recipients=notifications.desk_people(),
+            actor=by,
+            template="filed_desk",
+            context=context,
+        )
+        if reporter.pk != by.pk:
+            notifications.notify(
+                event=Event.FILED,
+                incident=incident,
+                recipients=[reporter],
+                actor=by,
+                template="filed_reporter",
+                context=context,
+            )
+    return incident

@@ -1,0 +1,229 @@
+"""Problem management: open, escalate an incident into it (one path for everyone),
+update, publish as a known error, resolve, close. Each change is a move of the
+problem table in `rules`, checked against the version and written to its history."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from incidents.models import (
+    ArticleKind,
+    Category,
+    EntryKind,
+    Equipment,
+    Incident,
+    KnowledgeArticle,
+    Problem,
+    ResolutionKind,
+)
+
+from . import rules
+from .core import label_of, log_problem, transition
+from .errors import InvalidInput, NotAllowed
+from .work import incident_resolve
+
+
+def problem_open(
+    *,
+    by: Any,
+    title: str,
+    description: str,
+    proactive: bool = True,
+    category: Category | None = None,
+    equipment: Equipment | None = None,
+    workaround: str = "",
+    no_workaround_reason: str = "",
+) -> Problem:
+    """Open a problem: proactively, before any incident comes in, or from an incident."""
+    if not rules.roles.is_support_staff(by):
+        raise NotAllowed("Only the service desk and technicians manage problems.")
+    now = timezone.now()
+    with transaction.atomic():
+        problem = Problem.objects.create(
+            title=title,
+            description=description,
+            proactive=proactive,
+            category=category,
+            equipment=equipment,
+            workaround=workaround,
+            no_workaround_reason=no_workaround_reason,
+            opened_by=by,
+            created_at=now,
+        )
+        log_problem(problem, by, "opened", now, title=title, proactive=proactive)
+    return problem
+
+
+def problem_escalate(
+    *,
+    incident: Incident,
+    by: Any,
+    version: int,
+    workaround: str = "",
+    no_workaround_reason: str = "",
+    problem: Problem | None = None,
+    title: str = "",
+    description: str = "",
+) -> Problem:
+    """Escalate an incident into problem management, new or existing.
+
+    Workarounds come first, to take the time pressure off the problem: escalation
+    needs the workaround in place, or why there is none. The incident stays open
+    until a workaround or fix resolves it.
+    """
+    with transition(incident, "link_problem", by, version) as step:
+        current = step.incident
+        workaround = (
+            workaround.strip()
+            or current.workaround.strip()
+            or (problem.workaround.strip() if problem is not None else "")
+        )
+        if not workaround and not no_workaround_reason.strip():
+            raise InvalidInput(
+                "Record the workaround in place, or say why there is none, before escalating."
+            )
+        if problem is None:
+            problem = problem_open(
+                by=by,
+                title=title or current.summary,
+                description=description or current.summary,
+                proactive=False,
+                category=current.category,
+                equipment=current.equipment,
+                workaround=workaround,
+                no_workaround_reason=no_workaround_reason,
+            )
+        elif current.problem_id == problem.pk:
+            step.nothing_to_do()
+            return problem
+        else:
+            # Linking is no edit of the problem page: the person escalating never saw its
+            # version, so the one under the lock is the one checked.
+            seen = (
+                Problem.objects.select_for_update()
+                .values_list("version", flat=True)
+                .get(pk=problem.pk)
+            )
+            with transition(problem, "problem_link_incident", by, seen) as linked:
+                if workaround and not linked.obj.workaround:
+                    linked.set(workaround=workaround)
+                linked.log("incident_linked", incident=current.reference, summary=current.summary)
+            problem = linked.obj
+        step.set(problem=problem)
+        if workaround:
+            step.set(workaround=workaround)
+        data: dict[str, Any] = {
+            "problem": problem.reference,
+            "title": problem.title,
+            "workaround": workaround,
+            "no_workaround_reason": "" if workaround else no_workaround_reason,
+        }
+        step.tell_owner("escalated", **data)
+        step.log("escalated", kind=EntryKind.PROBLEM, **data)
+    return problem
+
+
+# What the edit form changes. The state is not among them: it changes only through the
+# problem's moves, which check where it may go.
+PROBLEM_FIELDS = {
+    "title",
+    "description",
+    "root_cause",
+    "workaround",
+    "no_workaround_reason",
+    "category",
+    "equipment",
+}
+
+
+def problem_update(*, problem: Problem, by: Any, version: int, **changes: Any) -> Problem:
+    """Record what is found: description, root cause, workaround."""
+    if set(changes) - PROBLEM_FIELDS:
+        raise ValueError("Those fields are not changed here.")
+    with transition(problem, "problem_update", by, version) as step:
+        changed = {
+            name: value for name, value in changes.items() if getattr(step.obj, name) != value
+        }
+        if not changed:
+            step.nothing_to_do()
+            return step.obj
+        step.set(**changed)
+        step.log("updated", fields=[label_of(Problem, name) for name in changed])
+    return step.obj
+
+
+def problem_investigate(*, problem: Problem, by: Any, version: int) -> Problem:
+    """Someone is working out the root cause."""
+    with transition(problem, "problem_investigate", by, version) as step:
+        step.log("investigating")
+    return step.obj
+
+
+def problem_publish_known_error(
+    *, problem: Problem, by: Any, symptoms: str = "", version: int
+) -> KnowledgeArticle:
+    """Make the problem a known error: its workaround becomes a knowledge article that
+    the desk and users find when they file a sheet."""
+    with transition(problem, "problem_publish_known_error", by, version) as step:
+        current = step.obj
+        article = KnowledgeArticle.objects.filter(problem=current).first()
+        if article is None:
+            article = KnowledgeArticle(problem=current, created_by=by)
+        article.title = current.title
+        article.kind = ArticleKind.KNOWN_ERROR
+        article.symptoms = symptoms or current.description
+        article.body = current.workaround
+        article.category = current.category
+        article.equipment_kind = current.equipment.kind if current.equipment else ""
+        article.is_published = True
+        article.save()
+        step.set(is_known_error=True)
+        step.log("known_error_published", article=article.pk, title=article.title)
+    return article
+
+
+def problem_resolve(
+    *,
+    problem: Problem,
+    by: Any,
+    resolution: str,
+    root_cause: str = "",
+    resolve_incidents: Iterable[Incident] = (),
+    version: int,
+) -> list[Incident]:
+    """Resolve the problem and, if chosen, its open incidents: each gets its own
+    call-log entry and its user is told."""
+    resolved = []
+    with transition(problem, "problem_resolve", by, version) as step:
+        if not resolution.strip():
+            raise InvalidInput("Say how the problem was resolved.")
+        step.set(resolution=resolution, resolved_at=step.now)
+        if root_cause:
+            step.set(root_cause=root_cause)
+        for incident in resolve_incidents:
+            if incident.problem_id != problem.pk or incident.status not in rules.WORKING:
+                continue
+            resolved.append(
+                incident_resolve(
+                    incident=incident,
+                    by=by,
+                    resolution=f"{resolution} (problem {problem.reference} resolved)",
+                    kind=ResolutionKind.FIX,
+                    version=incident.version,
+                )
+            )
+        step.log(
+            "resolved",
+            resolution=resolution,
+            incidents=[incident.reference for incident in resolved],
+        )
+    return resolved
+
+
+def problem_close(*, problem: Problem, by: Any, version: int) -> Problem:
+    """A resolved problem is closed once the fix has held."""
+    with transition(problem, "problem_close", by, version) as step:
+        step.log("closed")
+    return step.obj

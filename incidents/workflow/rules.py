@@ -1,0 +1,233 @@
+"""Who may make which move, from which states, on which conditions: the move table.
+
+Both `can` (the flags pages show) and the moves themselves (through
+`core.transition`) read the guards from here; nothing else decides.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts import roles
+from incidents.models import ConsultationStatus, Incident, Problem, ProblemStatus, Status
+
+from .errors import Conflict, InvalidMove, NotAllowed, WorkflowError
+
+OPEN = frozenset(s for s in Status.values if s != Status.CLOSED)
+ACTIVE = frozenset(OPEN - {Status.RESOLVED})
+WORKING = frozenset({Status.LOGGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD})
+EVERY = frozenset(Status.values)
+PROBLEM_OPEN = frozenset(
+    {ProblemStatus.OPEN, ProblemStatus.INVESTIGATING, ProblemStatus.KNOWN_ERROR}
+)
+
+Who = Callable[[Any, Any], bool]
+# A guard returns the refusal to raise, or None when the move may go ahead. It gets
+# the person, the record, the time, and by keyword the other records the move acts
+# on (a consultation of the incident), locked like the record itself.
+Guard = Callable[..., WorkflowError | None]
+
+
+def _desk(user: Any, obj: Any) -> bool:
+    return roles.is_desk(user)
+
+
+def _technician(user: Any, obj: Any) -> bool:
+    return roles.is_technician(user)
+
+
+def _support(user: Any, obj: Any) -> bool:
+    return roles.is_support_staff(user)
+
+
+def _reporter(user: Any, incident: Incident) -> bool:
+    return user.pk == incident.reporter_id
+
+
+def _reporter_or_support(user: Any, incident: Incident) -> bool:
+    return _reporter(user, incident) or _support(user, incident)
+
+
+def _reporter_or_desk(user: Any, incident: Incident) -> bool:
+    return _reporter(user, incident) or _desk(user, incident)
+
+
+def within_reopen_window(incident: Incident, now: datetime | None = None) -> bool:
+    if incident.resolved_at is None:
+        return False
+    now = now or timezone.now()
+    return now - incident.resolved_at <= timedelta(days=settings.REOPEN_WINDOW_DAYS)
+
+
+def reopen_window(user: Any, incident: Incident, now: datetime, **_: Any) -> WorkflowError | None:
+    """The user may say "not fixed" within the window; the desk at any time."""
+    if roles.is_desk(user) or within_reopen_window(incident, now):
+        return None
+    return InvalidMove(
+        f"It is more than {settings.REOPEN_WINDOW_DAYS} days since it was resolved: "
+        "please file a new incident sheet."
+    )
+
+
+def working_again_once(
+    user: Any, incident: Incident, now: datetime, **_: Any
+) -> WorkflowError | None:
+    if incident.working_again_at is None:
+        return None
+    return InvalidMove("The service desk already knows it is working again.")
+
+
+def by_the_assignee(user: Any, incident: Incident, now: datetime, **_: Any) -> WorkflowError | None:
+    """Work is started by the assigned technician (or anyone from the pool, or the desk)."""
+    if incident.assignee_id in (None, user.pk) or roles.is_desk(user):
+        return None
+    return NotAllowed(f"{incident.reference} is assigned to {incident.assignee}.")
+
+
+def from_the_pool(user: Any, incident: Incident, now: datetime, **_: Any) -> WorkflowError | None:
+    """Only a call nobody has taken can be taken: whoever comes second is told."""
+    if incident.assignee_id is None:
+        return None
+    return Conflict(incident)
+
+
+def consultation_not_closed(
+    user: Any, incident: Incident, now: datetime, *, consultation: Any = None, **_: Any
+) -> WorkflowError | None:
+    """A closed consultation is finished: nothing more is recorded on it."""
+    if consultation is None or consultation.status != ConsultationStatus.CLOSED:
+        return None
+    return InvalidMove("That consultation is closed.")
+
+
+def workaround_written(
+    user: Any, problem: Problem, now: datetime, **_: Any
+) -> WorkflowError | None:
+    """A known error is published with its workaround: it must be written down first."""
+    if problem.workaround.strip():
+        return None
+    return InvalidMove("A known error needs its workaround written down first.")
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    sources: frozenset[str]
+    who: Who
+    target: str | None = None  # None: the state does not change
+    guards: tuple[Guard, ...] = ()
+
+
+def _table(*moves: Move) -> dict[str, Move]:
+    return {move.name: move for move in moves}
+
+
+MOVES: dict[str, Move] = _table(
+    Move(
+        "return_to_user", frozenset({Status.SUBMITTED, Status.LOGGED}), _desk, Status.AWAITING_USER
+    ),
+    Move("answer", frozenset({Status.AWAITING_USER}), _reporter_or_desk, Status.SUBMITTED),
+    Move("accept", frozenset({Status.SUBMITTED}), _desk, Status.LOGGED),
+    Move("update_details", OPEN, _desk),
+    Move("take_ownership", OPEN, _desk),
+    Move("hand_over", OPEN, _desk),
+    Move("request_technician", WORKING, _desk, Status.ASSIGNED),
+    Move(
+        "take",
+        frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD}),
+        _technician,
+        guards=(from_the_pool,),
+    ),
+    Move(
+        "start",
+        frozenset({Status.ASSIGNED, Status.ON_HOLD}),
+        _support,
+        Status.IN_PROGRESS,
+        guards=(by_the_assignee,),
+    ),
+    Move("hold", frozenset({Status.ASSIGNED, Status.IN_PROGRESS}), _support, Status.ON_HOLD),
+    Move("diagnose", OPEN, _support),
+    Move("record_cause", OPEN, _support),
+    Move("resolve", WORKING, _support, Status.RESOLVED),
+    Move("close", OPEN, _desk, Status.CLOSED),
+    Move(
+        "reopen",
+        frozenset({Status.RESOLVED}),
+        _reporter_or_desk,
+        Status.IN_PROGRESS,
+        guards=(reopen_window,),
+    ),
+    Move("working_again", ACTIVE, _reporter_or_desk, guards=(working_again_once,)),
+    Move("message_reporter", OPEN, _support),
+    Move("reporter_reply", OPEN, _reporter),
+    Move("note", EVERY, _support),
+    Move("attach", OPEN, _reporter_or_support),
+    Move("link_article", OPEN, _desk),
+    Move("link_problem", OPEN, _support),
+    Move("consult", ACTIVE, _support),
+    Move("consultation_update", EVERY, _support, guards=(consultation_not_closed,)),
+)
+
+PROBLEM_MOVES: dict[str, Move] = _table(
+    Move("problem_update", frozenset(ProblemStatus.values), _support),
+    Move(
+        "problem_investigate",
+        frozenset({ProblemStatus.OPEN}),
+        _support,
+        ProblemStatus.INVESTIGATING,
+    ),
+    Move(
+        "problem_publish_known_error",
+        PROBLEM_OPEN,
+        _support,
+        ProblemStatus.KNOWN_ERROR,
+        guards=(workaround_written,),
+    ),
+    Move("problem_link_incident", PROBLEM_OPEN, _support),
+    Move("problem_resolve", PROBLEM_OPEN, _support, ProblemStatus.RESOLVED),
+    Move("problem_close", frozenset({ProblemStatus.RESOLVED}), _support, ProblemStatus.CLOSED),
+)
+
+
+def refusal(
+    move: Move, user: Any, obj: Any, now: datetime | None = None, **subjects: Any
+) -> WorkflowError | None:
+    """Why the person may not make the move now (None: they may), checked in order:
+    who, the state, then the move's own guards (given `subjects`, the other records
+    the move acts on)."""
+    if not move.who(user, obj):
+        return NotAllowed("You are not allowed to do that.")
+    if obj.status not in move.sources:
+        return InvalidMove(
+            f"{obj.reference} is {obj.get_status_display().lower()}: that cannot be done now."
+        )
+    now = now or timezone.now()
+    for guard in move.guards:
+        refused = guard(user, obj, now, **subjects)
+        if refused is not None:
+            return refused
+    return None
+
+
+def can(user: Any, move_name: str, incident: Incident, **subjects: Any) -> bool:
+    """Whether the person may make the move now: the flag views pass to templates."""
+    return refusal(MOVES[move_name], user, incident, **subjects) is None
+
+
+def allowed_moves(user: Any, incident: Incident) -> dict[str, bool]:
+    return {name: can(user, name, incident) for name in MOVES}
+
+
+def can_problem(user: Any, move_name: str, problem: Problem) -> bool:
+    """Whether the person may make the problem move now."""
+    return refusal(PROBLEM_MOVES[move_name], user, problem) is None
+
+
+def problem_moves(user: Any, problem: Problem) -> dict[str, bool]:
+    return {
+        name.removeprefix("problem_"): can_problem(user, name, problem) for name in PROBLEM_MOVES
+    }
