@@ -185,8 +185,8 @@ class IncidentAdmin(admin.ModelAdmin):
     list_select_related = ["site", "reporter", "owner", "assignee"]
     date_hierarchy = "created_at"
     raw_id_fields = ["equipment", "room"]
-    fields = INCIDENT_EDITABLE + INCIDENT_WORKFLOW_FIELDS
-    readonly_fields = INCIDENT_WORKFLOW_FIELDS
+    fields = (*INCIDENT_EDITABLE, *INCIDENT_WORKFLOW_FIELDS)
+    readonly_fields = tuple(INCIDENT_WORKFLOW_FIELDS)
     inlines = [SheetInline, DiagnosticInline, CallLogInline]
     show_full_result_count = False
     actions = None

@@ -110,7 +110,7 @@ def _decode(data: bytes) -> tuple[Image.Image, str]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=list(ACCEPTED))
             width, height = image.size
-            source_format = image.format
+            source_format = image.format or ""
             if width * height > MAX_PIXELS_BY_FORMAT.get(source_format, MAX_PIXELS):
                 raise _too_many_pixels(width, height, source_format)
             if source_format == "JPEG":

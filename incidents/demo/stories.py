@@ -218,7 +218,7 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
             )
     if extra.get("problem"):
         if shared["problem"] is None:
-            shared["problem"] = workflow.problem_escalate(
+            problem = workflow.problem_escalate(
                 version=workflow.current_version(incident),
                 incident=incident,
                 by=worker,
@@ -227,9 +227,10 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
                 description="Room 3 projector keeps overheating and switching itself off; "
                 "the same model is in Room 12.",
             )
+            shared["problem"] = problem
             workflow.problem_update(
-                version=workflow.current_version(shared["problem"]),
-                problem=shared["problem"],
+                version=workflow.current_version(problem),
+                problem=problem,
                 by=worker,
                 root_cause="Dust in the air filter; the filter-clean reminder is turned off.",
             )

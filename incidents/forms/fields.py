@@ -52,7 +52,9 @@ class TextField(forms.CharField):
 
     multi_line = False
 
-    def __init__(self, *, max_length: int, **kwargs):
+    def __init__(self, *, max_length: int | None, **kwargs):
+        if max_length is None:
+            raise TypeError(f"{type(self).__name__} needs a max_length: every text has a limit")
         super().__init__(max_length=max_length, **kwargs)
 
     @property
@@ -60,7 +62,7 @@ class TextField(forms.CharField):
         """The field's own help, then its limit (a form may replace the help after creation)."""
         if self.widget.is_hidden:
             return self._help_text
-        return " ".join(filter(None, [str(self._help_text), length_help(self.max_length)]))
+        return " ".join(filter(None, [str(self._help_text), length_help(self.max_length or 0)]))
 
     @help_text.setter
     def help_text(self, value) -> None:

@@ -8,7 +8,7 @@ everywhere.
 """
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django import forms
 
@@ -38,7 +38,11 @@ class Question:
     hide_when_empty: bool = False
 
     def field(self) -> forms.Field:
-        common = {"label": self.label, "help_text": self.help, "required": bool(self.required)}
+        common: dict[str, Any] = {
+            "label": self.label,
+            "help_text": self.help,
+            "required": bool(self.required),
+        }
         if self.required:
             common["error_messages"] = {"required": self.required}
         if self.kind == "choice":
@@ -185,7 +189,7 @@ class SheetQuestionsMixin:
 
     def sheet_fields(self) -> list:
         """The bound fields of the questions, in order, for a template to loop over."""
-        return [self[question.name] for question in self.questions]
+        return [self[question.name] for question in self.questions]  # type: ignore[index]
 
     def clean(self):
         data = super().clean()
@@ -203,7 +207,8 @@ class SheetQuestionsMixin:
         return data
 
     def sheet(self) -> dict:
-        return {q.name: self.cleaned_data[q.name] for q in self.questions}
+        data = self.cleaned_data  # type: ignore[attr-defined]
+        return {q.name: data[q.name] for q in self.questions}
 
 
 class SheetForm(SheetQuestionsMixin, BaseForm):

@@ -112,7 +112,7 @@ DEFAULT_TARGETS: dict[int, tuple[int, int]] = {
     Priority.LOW: (SCHOOL_DAY, 5 * SCHOOL_DAY),
     Priority.PLANNING: (2 * SCHOOL_DAY, 10 * SCHOOL_DAY),
 }
-DEFAULT_TARGET_HOURS = {
+DEFAULT_TARGET_HOURS: dict[int, str] = {
     priority: TargetHours.ALL if priority == Priority.CRITICAL else TargetHours.SCHOOL
     for priority in Priority
 }

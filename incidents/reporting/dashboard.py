@@ -88,7 +88,7 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
         )
     )
 
-    by_state = defaultdict(dict)
+    by_state: defaultdict[str, dict] = defaultdict(dict)
     for status, priority, n in (
         incidents.filter(status__in=OPEN_STATUSES)
         .values_list("status", "priority")
@@ -114,7 +114,7 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
         .order_by("created_at", "pk")[:OLDEST_N]
     )
     for incident in oldest:
-        incident.age = now - incident.created_at
+        incident.age = now - incident.created_at  # type: ignore[attr-defined]
 
     chase = Consultation.objects.filter(status=ConsultationStatus.OPEN, chase_on__lte=today)
     if site is not None:

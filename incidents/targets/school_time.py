@@ -133,5 +133,7 @@ def school_time_for_site(site_id: int | None) -> SchoolTime:
         SchoolCalendar.objects.prefetch_related("opening_hours", "closures")
         .filter(site_id=site_id)
         .first()
+        if site_id is not None
+        else None
     )
     return school_time_of(calendar)

@@ -225,7 +225,7 @@ EXPORT_COLUMNS = [
 
 
 def _export_row(incident: Incident) -> list[str]:
-    target = targets.LABELS[incident.target_state]
+    target = targets.LABELS[incident.target_state]  # type: ignore[attr-defined]
     row = [
         incident.reference,
         _when(incident.created_at),
