@@ -21,11 +21,29 @@ only_on_postgresql = pytest.mark.skipif(
 @pytest.fixture
 def worked(incident, desk, technician):
     """An incident with call-log entries and a diagnostics line."""
-    workflow.incident_accept(incident=incident, by=desk, category=None, impact=2, urgency=2)
-    workflow.incident_request_technician(incident=incident, by=desk, technician=technician)
-    workflow.incident_start(incident=incident, by=technician)
+    workflow.incident_accept(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        category=None,
+        impact=2,
+        urgency=2,
+    )
+    workflow.incident_request_technician(
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=desk,
+        technician=technician,
+    )
+    workflow.incident_start(
+        version=workflow.current_version(incident), incident=incident, by=technician
+    )
     workflow.incident_diagnose(
-        incident=incident, by=technician, action_taken="Swapped the toner", result="Works"
+        version=workflow.current_version(incident),
+        incident=incident,
+        by=technician,
+        action_taken="Swapped the toner",
+        result="Works",
     )
     incident.refresh_from_db()
     return incident
