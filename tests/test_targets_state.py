@@ -79,11 +79,16 @@ def test_a_call_paused_after_its_target_passed_is_breached_everywhere(
     client_for, desk, technician, reporter, site
 ):
     incident = passed_incident(reporter, desk, technician=technician, site=site)
-    incident = workflow.incident_start(incident=incident, by=technician)
+    incident = workflow.incident_start(incident=incident, by=technician, version=incident.version)
     now = timezone.now()
     Incident.objects.filter(pk=incident.pk).update(resolution_due_at=now - 2 * H)
+    held = fresh(incident)
     workflow.incident_hold(
-        incident=fresh(incident), by=technician, reason=HoldReason.SUPPLIER, note="Lamp ordered"
+        incident=held,
+        by=technician,
+        reason=HoldReason.SUPPLIER,
+        note="Lamp ordered",
+        version=held.version,
     )
     Incident.objects.filter(pk=incident.pk).update(paused_since=now - H)  # an hour after due
     incident = fresh(incident)
