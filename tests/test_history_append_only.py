@@ -21,11 +21,20 @@ only_on_postgresql = pytest.mark.skipif(
 @pytest.fixture
 def worked(incident, desk, technician):
     """An incident with call-log entries and a diagnostics line."""
-    workflow.incident_accept(incident=incident, by=desk, category=None, impact=2, urgency=2)
-    workflow.incident_request_technician(incident=incident, by=desk, technician=technician)
-    workflow.incident_start(incident=incident, by=technician)
+    v = workflow.current_version
+    workflow.incident_accept(
+        incident=incident, by=desk, category=None, impact=2, urgency=2, version=v(incident)
+    )
+    workflow.incident_request_technician(
+        incident=incident, by=desk, technician=technician, version=v(incident)
+    )
+    workflow.incident_start(incident=incident, by=technician, version=v(incident))
     workflow.incident_diagnose(
-        incident=incident, by=technician, action_taken="Swapped the toner", result="Works"
+        incident=incident,
+        by=technician,
+        action_taken="Swapped the toner",
+        result="Works",
+        version=v(incident),
     )
     incident.refresh_from_db()
     return incident
