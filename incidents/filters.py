@@ -26,6 +26,8 @@ from accounts.roles import Role, people_with
 
 from . import targets
 from .models import (
+    OPEN_STATUSES,
+    STAFF_STATUS_LABELS,
     CallLogEntry,
     Category,
     Equipment,
@@ -44,9 +46,6 @@ SEARCH_CONFIG = "english"
 SHEET_SEARCH_FIELDS = ("expected", "happened", "checked", "further_info")
 
 OPEN, ALL = "open", "all"
-OPEN_STATES = [s for s in Status.values if s != Status.CLOSED]
-# The states as the desk says them (the model's labels speak to the user).
-STAFF_STATUS_LABELS = {**dict(Status.choices), Status.AWAITING_USER: "Waiting for the user"}
 STATE_CHOICES = [(OPEN, "All open"), *STAFF_STATUS_LABELS.items(), (ALL, "All")]
 
 BREACHED, AT_RISK, ATTENTION = targets.BREACHED, targets.AT_RISK, "attention"
@@ -297,8 +296,8 @@ class QueueFilter(django_filters.FilterSet):
             return qs
         states = set()
         for choice in value:
-            states.update(OPEN_STATES if choice == OPEN else [choice])
-        if states == set(OPEN_STATES):
+            states.update(OPEN_STATUSES if choice == OPEN else [choice])
+        if states == set(OPEN_STATUSES):
             # Said as "not closed", the way the open calls' partial index is defined.
             return qs.exclude(status=Status.CLOSED)
         return qs.filter(status__in=sorted(states))

@@ -10,11 +10,11 @@ from django import forms
 from django.utils import timezone
 
 from incidents.models import (
+    PROBLEM_OPEN_STATUSES,
     Consultation,
     HoldReason,
     Incident,
     Problem,
-    ProblemStatus,
     ResolutionKind,
     Site,
     SupportContact,
@@ -191,8 +191,8 @@ class EscalateForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["problem"].queryset = Problem.objects.exclude(
-            status__in=[ProblemStatus.RESOLVED, ProblemStatus.CLOSED]
+        self.fields["problem"].queryset = Problem.objects.filter(
+            status__in=PROBLEM_OPEN_STATUSES
         ).order_by("-created_at")
         self.fields["problem"].label_from_instance = lambda p: f"{p.reference} {p.title}"
 

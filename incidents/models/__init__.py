@@ -6,6 +6,7 @@ from .calendar import (
     SchoolCalendar,
     Weekday,
 )
+from .calllog import AppendOnlyError, CallLogEntry, DiagnosticEntry, EntryKind
 from .catalog import (
     DEFAULT_TARGET_HOURS,
     DEFAULT_TARGETS,
@@ -26,40 +27,60 @@ from .catalog import (
     Urgency,
     priority_for,
 )
+from .consultations import Consultation, ConsultationStatus
 from .incident import (
-    ACTIVE_STATUSES,
-    OPEN_STATUSES,
-    AppendOnlyError,
     Attachment,
-    CallLogEntry,
     Channel,
     ClosureCode,
-    Consultation,
-    ConsultationStatus,
-    DiagnosticEntry,
-    EntryKind,
-    HadBefore,
-    HoldReason,
     Incident,
-    IncidentSheet,
     ResolutionKind,
-    Status,
-    TriedToRepeat,
     format_reference,
     parse_reference,
 )
 from .notifications import EmailStatus, Event, Notification
-from .problems import ArticleKind, KnowledgeArticle, Problem, ProblemLogEntry, ProblemStatus
+from .problems import ArticleKind, KnowledgeArticle, Problem, ProblemLogEntry
+from .sheet import HadBefore, IncidentSheet, TriedToRepeat
+from .states import (
+    ACTIVE_STATUSES,
+    ALL_PROBLEM_STATUSES,
+    ALL_STATUSES,
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    PROBLEM_OPEN_STATUSES,
+    STAFF_STATUS_LABELS,
+    TECHNICIAN_STATUSES,
+    WAITING_FOR_TECHNICIAN_STATUSES,
+    WAITING_FOR_USER,
+    WORKING_STATUSES,
+    Audience,
+    HoldReason,
+    ProblemStatus,
+    Status,
+    problem_status_label,
+    problem_status_style,
+    status_label,
+    status_style,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "ALL_PROBLEM_STATUSES",
+    "ALL_STATUSES",
     "DEFAULT_TARGETS",
     "DEFAULT_TARGET_HOURS",
+    "DONE_STATUSES",
     "OPEN_STATUSES",
+    "PROBLEM_OPEN_STATUSES",
     "SCHOOL_DAY",
+    "STAFF_STATUS_LABELS",
+    "TECHNICIAN_STATUSES",
+    "WAITING_FOR_TECHNICIAN_STATUSES",
+    "WAITING_FOR_USER",
+    "WORKING_STATUSES",
     "AppendOnlyError",
     "ArticleKind",
     "Attachment",
+    "Audience",
     "BankHolidayRegion",
     "CallLogEntry",
     "Category",
@@ -104,4 +125,8 @@ __all__ = [
     "format_reference",
     "parse_reference",
     "priority_for",
+    "problem_status_label",
+    "problem_status_style",
+    "status_label",
+    "status_style",
 ]

@@ -1,5 +1,8 @@
-"""The call: an incident, the sheet the user wrote, its call log, diagnostics,
-attachments and consultations with support groups."""
+"""The call: an incident and the photos attached to it.
+
+Its states and their words are in `states`; the sheet the user wrote in `sheet`; the
+call log and diagnostics in `calllog`; consultations with support groups in
+`consultations`."""
 
 import uuid
 
@@ -8,43 +11,15 @@ from django.db import models
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from .catalog import (
-    Category,
-    Equipment,
-    Impact,
-    Priority,
-    Room,
-    Site,
-    SupportContact,
-    SupportGroup,
-    Urgency,
+from .catalog import Category, Equipment, Impact, Priority, Room, Site, Urgency
+from .states import (
+    ACTIVE_STATUSES,
+    OPEN_STATUSES,
+    Audience,
+    HoldReason,
+    Status,
+    status_label,
 )
-
-
-class Status(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    AWAITING_USER = "awaiting_user", "Waiting for your answer"
-    LOGGED = "logged", "Logged"
-    ASSIGNED = "assigned", "Technician requested"
-    IN_PROGRESS = "in_progress", "In progress"
-    ON_HOLD = "on_hold", "On hold"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed"
-
-
-OPEN_STATUSES = [s for s in Status.values if s != Status.CLOSED]
-ACTIVE_STATUSES = [s for s in Status.values if s not in (Status.RESOLVED, Status.CLOSED)]
-
-STATUS_FOR_USER = {
-    Status.SUBMITTED: "Received – the service desk will check it",
-    Status.AWAITING_USER: "The service desk needs your answer",
-    Status.LOGGED: "Logged by the service desk",
-    Status.ASSIGNED: "A technician has been asked to help",
-    Status.IN_PROGRESS: "Being worked on",
-    Status.ON_HOLD: "On hold – waiting for parts or a supplier",
-    Status.RESOLVED: "Resolved – tell us if it is not fixed",
-    Status.CLOSED: "Closed",
-}
 
 
 class Channel(models.TextChoices):
@@ -52,13 +27,6 @@ class Channel(models.TextChoices):
     PHONE = "phone", "Phone"
     EMAIL = "email", "E-mail"
     IN_PERSON = "in_person", "In person"
-
-
-class HoldReason(models.TextChoices):
-    SUPPLIER = "supplier", "Waiting for a supplier or third party"
-    PARTS = "parts", "Waiting for parts"
-    USER = "user", "Waiting for the user"
-    OTHER = "other", "Other"
 
 
 class ClosureCode(models.TextChoices):
@@ -243,11 +211,22 @@ class Incident(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != Status.CLOSED
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_active(self) -> bool:
+        """Not resolved or closed: someone still has to act (see `states`)."""
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        """The state in the words staff see."""
+        return status_label(self.status, Audience.STAFF)
 
     @property
     def status_for_user(self) -> str:
-        return STATUS_FOR_USER[Status(self.status)]
+        """The state in the words the reporter sees."""
+        return status_label(self.status, Audience.REPORTER, hold_reason=self.hold_reason)
 
 
 def format_reference(prefix: str, pk: int | None) -> str:
@@ -263,163 +242,6 @@ def parse_reference(prefix: str, reference: str) -> int | None:
     if not (0 < len(text) <= 12 and text.isascii() and text.isdigit()):
         return None
     return int(text)
-
-
-class TriedToRepeat(models.TextChoices):
-    RECURRED = "recurred", "Yes – it happened again"
-    DID_NOT_RECUR = "did_not_recur", "Yes – it did not happen again"
-    NOT_TRIED = "not_tried", "No, I could not try"
-
-
-class HadBefore(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "I don't know"
-
-
-class IncidentSheet(models.Model):
-    """The user's answers to the guide's questions, kept as written."""
-
-    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, related_name="sheet")
-    tried_to_repeat = models.CharField(
-        "did you try to make it happen again?", max_length=16, choices=TriedToRepeat.choices
-    )
-    expected = models.TextField("what did you expect to happen?")
-    happened = models.TextField("what exactly happened?")
-    checked = models.TextField("what did you check?", blank=True)
-    last_worked = models.CharField(
-        "when did it last work, to your knowledge?", max_length=200, blank=True
-    )
-    had_before = models.CharField(
-        "has it had the same problem before?",
-        max_length=10,
-        choices=HadBefore.choices,
-        default=HadBefore.UNKNOWN,
-    )
-    had_before_details = models.CharField("when, if you know", max_length=300, blank=True)
-    further_info = models.TextField("anything else that might help?", blank=True)
-    available_to_discuss = models.BooleanField(
-        "can you talk it through with a technician?", default=False
-    )
-    availability = models.CharField("when are you available?", max_length=200, blank=True)
-    answered_by = models.CharField(
-        "answers given by",
-        max_length=120,
-        blank=True,
-        help_text="When the desk wrote it down for someone.",
-    )
-
-    def __str__(self) -> str:
-        return f"Sheet for {self.incident.reference}"
-
-
-class EntryKind(models.TextChoices):
-    FILED = "filed", "Incident sheet filed"
-    STATUS = "status", "Status changed"
-    MESSAGE_TO_USER = "message_to_user", "Message to the user"
-    MESSAGE_FROM_USER = "message_from_user", "Message from the user"
-    NOTE = "note", "Internal note"
-    OWNERSHIP = "ownership", "Ownership"
-    ASSIGNMENT = "assignment", "Technician support"
-    DETAILS = "details", "Details changed"
-    DIAGNOSTIC = "diagnostic", "Diagnostics"
-    KNOWLEDGE = "knowledge", "Knowledge base"
-    CONSULTATION = "consultation", "Consultation"
-    PROBLEM = "problem", "Problem management"
-    ATTACHMENT = "attachment", "Photo added"
-    RESOLUTION = "resolution", "Resolution"
-    WORKING_AGAIN = "working_again", "User says it works again"
-
-
-class AppendOnlyError(Exception):
-    pass
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """History rows are added, never rewritten or removed, not even in bulk.
-
-    On PostgreSQL a trigger refuses the same at the database (migration `history_append_only`)."""
-
-    def update(self, **kwargs):
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are never changed.")
-
-    def delete(self):
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are never deleted.")
-
-
-class CallLogEntry(models.Model):
-    """One line of the call log. Append-only: the audit trail is never edited."""
-
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="log")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    kind = models.CharField(max_length=20, choices=EntryKind.choices)
-    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    # What happened, as an event code and its data; the words shown and mailed are
-    # rendered from templates/incidents/events/<event>.html (see incidents.history).
-    event = models.CharField(max_length=40, default="legacy")
-    data = models.JSONField(default=dict, blank=True)
-    # The words the person typed, if any: kept for search only, never parsed.
-    text = models.TextField(blank=True)
-    is_public = models.BooleanField(default=False, help_text="Shown to the user.")
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name = "call log entry"
-        verbose_name_plural = "call log"
-        indexes = [models.Index(fields=["incident", "at"], name="calllog_incident_at")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("Call-log entries are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Call-log entries are never deleted.")
-
-    @property
-    def rendered(self) -> str:
-        """What the entry says, in words, from its event's template."""
-        from incidents.history import render_entry
-
-        return render_entry(self)
-
-
-class DiagnosticEntry(models.Model):
-    """A line of the incident diagnostics sheet. Internal: never shown to the user."""
-
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="diagnostics")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    performed_at = models.DateTimeField(default=timezone.now)
-    action_taken = models.TextField()
-    result = models.TextField(blank=True)
-    minutes_spent = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["performed_at", "id"]
-        verbose_name_plural = "diagnostic entries"
-
-    def __str__(self) -> str:
-        return f"{self.performed_at:%Y-%m-%d %H:%M} {self.action_taken[:40]}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("Diagnostic entries are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Diagnostic entries are never deleted.")
 
 
 def attachment_path(instance, filename: str) -> str:
@@ -443,47 +265,3 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class ConsultationStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ANSWERED = "answered", "Answered"
-    CLOSED = "closed", "Closed"
-
-
-class Consultation(models.Model):
-    """An incident taken to a support group: why, when, their case reference, chasing."""
-
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="consultations")
-    group = models.ForeignKey(SupportGroup, on_delete=models.PROTECT, related_name="consultations")
-    contact = models.ForeignKey(
-        SupportContact,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="consultations",
-    )
-    reason = models.TextField("why they are consulted")
-    contacted_at = models.DateTimeField("contacted", default=timezone.now)
-    case_reference = models.CharField("their case reference", max_length=80, blank=True)
-    chase_on = models.DateField("chase on", null=True, blank=True)
-    answer = models.TextField(blank=True)
-    status = models.CharField(
-        max_length=10, choices=ConsultationStatus.choices, default=ConsultationStatus.OPEN
-    )
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    answered_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-contacted_at", "-id"]
-        indexes = [models.Index(fields=["status", "chase_on"], name="consultation_status_chase")]
-
-    def __str__(self) -> str:
-        return f"{self.group} for {self.incident.reference}"
-
-    @property
-    def waiting(self) -> bool:
-        return self.status == ConsultationStatus.OPEN

@@ -4,16 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .calllog import AppendOnlyError
 from .catalog import Category, Equipment, EquipmentKind
 from .incident import format_reference
-
-
-class ProblemStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    INVESTIGATING = "investigating", "Investigating"
-    KNOWN_ERROR = "known_error", "Known error"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed"
+from .states import PROBLEM_OPEN_STATUSES, ProblemStatus
 
 
 class Problem(models.Model):
@@ -63,7 +57,7 @@ class Problem(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (ProblemStatus.RESOLVED, ProblemStatus.CLOSED)
+        return self.status in PROBLEM_OPEN_STATUSES
 
 
 class ProblemLogEntry(models.Model):
@@ -89,14 +83,10 @@ class ProblemLogEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
-            from .incident import AppendOnlyError
-
             raise AppendOnlyError("Problem history entries are never changed.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        from .incident import AppendOnlyError
-
         raise AppendOnlyError("Problem history entries are never deleted.")
 
     @property

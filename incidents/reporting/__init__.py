@@ -5,7 +5,7 @@ Every figure is computed by the database with aggregations; Python only lays the
 results out. Each function runs a fixed number of queries whatever the number of
 incidents in the period (the report page's query count is a test). Target states
 (breached, at risk, met) are those of `incidents.targets`, never worked out here;
-the open states are `incidents.models.OPEN_STATUSES`; durations are written by
+the sets of states are those of `incidents.models.states`; durations are written by
 `incidents.targets.format_duration` (the ``duration`` template filter).
 
 - `periods`: the period, its weeks, rates and timings;

@@ -9,15 +9,15 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from .. import targets
-from ..filters import STAFF_STATUS_LABELS
 from ..models import (
     OPEN_STATUSES,
+    STAFF_STATUS_LABELS,
+    WAITING_FOR_TECHNICIAN_STATUSES,
     Consultation,
     ConsultationStatus,
     Incident,
     Priority,
     Site,
-    Status,
 )
 from .expressions import incidents_at
 from .periods import midnight
@@ -78,7 +78,7 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
             at_risk=Count("pk", filter=Q(target_state=targets.AT_RISK)),
             unassigned=Count(
                 "pk",
-                filter=Q(status__in=[Status.LOGGED, Status.ASSIGNED], assignee__isnull=True),
+                filter=Q(status__in=WAITING_FOR_TECHNICIAN_STATUSES, assignee__isnull=True),
             ),
             unowned=Count("pk", filter=Q(status__in=OPEN_STATUSES, owner__isnull=True)),
             new_today=Count("pk", filter=Q(created_at__gte=day_start)),

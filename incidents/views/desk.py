@@ -66,6 +66,7 @@ from incidents.forms.desk import (
 )
 from incidents.forms.sheet import answer_rows, ask_again
 from incidents.models import (
+    OPEN_STATUSES,
     ClosureCode,
     DiagnosticEntry,
     Impact,
@@ -90,7 +91,6 @@ from .access import (
 
 PAGE_SIZE = 50
 DEFAULT_QUEUE = "state=open"
-OPEN_STATUSES = [s for s in Status.values if s != Status.CLOSED]
 
 # ================================================================= the call log (queue)
 

@@ -37,7 +37,7 @@ from incidents.forms.portal import (
     WorkingAgainForm,
 )
 from incidents.forms.sheet import SheetForm, answer_rows
-from incidents.models import Incident, KnowledgeArticle, Status, format_reference
+from incidents.models import DONE_STATUSES, Incident, KnowledgeArticle, Status, format_reference
 
 from .access import back_to, no_longer_offered, posted_version, run_move
 
@@ -196,6 +196,7 @@ def my_incidents(request):
     listed = own.select_related("site", "room", "equipment").only(
         "summary",
         "status",
+        "hold_reason",
         "created_at",
         "updated_at",
         "equipment_description",
@@ -246,8 +247,7 @@ def user_detail_context(request, incident, **bound_forms) -> dict:
         "log": log,
         "question": _question_text(question) if incident.status == Status.AWAITING_USER else "",
         "can": can,
-        "show_resolution": incident.status in (Status.RESOLVED, Status.CLOSED)
-        and incident.resolution,
+        "show_resolution": incident.status in DONE_STATUSES and incident.resolution,
         "reopen_until": reopen_until,
         "reopen_days": settings.REOPEN_WINDOW_DAYS,
         "answer_form": bound_forms.get("answer_form") or AnswerForm(),

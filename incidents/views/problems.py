@@ -26,12 +26,13 @@ from incidents.forms.problems import (
 )
 from incidents.models import (
     ACTIVE_STATUSES,
+    PROBLEM_OPEN_STATUSES,
+    WORKING_STATUSES,
     Consultation,
     Equipment,
     Incident,
     KnowledgeArticle,
     Problem,
-    ProblemStatus,
     Status,
     parse_reference,
 )
@@ -40,7 +41,7 @@ from .access import posted_version, run_move, support_required
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 200
-RESOLVABLE = [Status.LOGGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD]
+RESOLVABLE = WORKING_STATUSES
 
 
 def _posted(request):
@@ -82,7 +83,7 @@ def problem_list(request):
     elif form.is_bound:
         data = form.cleaned_data
         if data["status"] == "active":
-            qs = qs.exclude(status__in=[ProblemStatus.RESOLVED, ProblemStatus.CLOSED])
+            qs = qs.filter(status__in=PROBLEM_OPEN_STATUSES)
         elif data["status"]:
             qs = qs.filter(status=data["status"])
         if data["known_error"]:

@@ -34,6 +34,7 @@ from incidents.forms.technician import (
     VisitForm,
 )
 from incidents.models import (
+    TECHNICIAN_STATUSES,
     CallLogEntry,
     Consultation,
     ConsultationStatus,
@@ -46,7 +47,7 @@ from ..targets import TargetClock, headline_clock
 from .access import back_to, posted_version, run_move, support_required, technician_required
 
 SEEN_KEY = "technician_seen_at"
-TECHNICIAN_WORK = [Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD]
+TECHNICIAN_WORK = TECHNICIAN_STATUSES
 ORDERINGS = {
     "priority": [F("priority").asc(), F("resolution_due_at").asc(nulls_last=True), F("id").asc()],
     "site": [

@@ -13,17 +13,29 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts import roles
-from incidents.models import ConsultationStatus, Incident, Problem, ProblemStatus, Status
+from incidents.models import (
+    ACTIVE_STATUSES,
+    ALL_PROBLEM_STATUSES,
+    ALL_STATUSES,
+    OPEN_STATUSES,
+    PROBLEM_OPEN_STATUSES,
+    TECHNICIAN_STATUSES,
+    WORKING_STATUSES,
+    ConsultationStatus,
+    Incident,
+    Problem,
+    ProblemStatus,
+    Status,
+)
 
 from .errors import Conflict, InvalidMove, NotAllowed, WorkflowError
 
-OPEN = frozenset(s for s in Status.values if s != Status.CLOSED)
-ACTIVE = frozenset(OPEN - {Status.RESOLVED})
-WORKING = frozenset({Status.LOGGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD})
-EVERY = frozenset(Status.values)
-PROBLEM_OPEN = frozenset(
-    {ProblemStatus.OPEN, ProblemStatus.INVESTIGATING, ProblemStatus.KNOWN_ERROR}
-)
+# The sets of states (defined in `incidents.models.states`) as the move table's sources.
+OPEN = frozenset(OPEN_STATUSES)
+ACTIVE = frozenset(ACTIVE_STATUSES)
+WORKING = frozenset(WORKING_STATUSES)
+EVERY = frozenset(ALL_STATUSES)
+PROBLEM_OPEN = frozenset(PROBLEM_OPEN_STATUSES)
 
 Who = Callable[[Any, Any], bool]
 # A guard returns the refusal to raise, or None when the move may go ahead. It gets
@@ -138,7 +150,7 @@ MOVES: dict[str, Move] = _table(
     Move("request_technician", WORKING, _desk, Status.ASSIGNED),
     Move(
         "take",
-        frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD}),
+        frozenset(TECHNICIAN_STATUSES),
         _technician,
         guards=(from_the_pool,),
     ),
@@ -173,7 +185,7 @@ MOVES: dict[str, Move] = _table(
 )
 
 PROBLEM_MOVES: dict[str, Move] = _table(
-    Move("problem_update", frozenset(ProblemStatus.values), _support),
+    Move("problem_update", frozenset(ALL_PROBLEM_STATUSES), _support),
     Move(
         "problem_investigate",
         frozenset({ProblemStatus.OPEN}),
