@@ -1,5 +1,11 @@
-"""Reading incidents: the scoped getters every view goes through, and the
-querysets that lists share, with what they need joined in one go."""
+"""Reading school data: the scoped getters and querysets every view starts from.
+
+Each one knows who is asking. `*_for(user)` is the base queryset of a list (what
+this person may see, nothing else); `get_*_for(user, …)` is one object by its
+reference or id, or a 404 when the person may not see it (never a 403: nobody
+learns that someone else's incident exists). Views never start from
+`Model.objects`.
+"""
 
 from datetime import timedelta
 
@@ -22,12 +28,50 @@ from .models import (
 )
 
 
-def incidents_visible_to(user) -> QuerySet[Incident]:
-    """Support staff see every incident; anyone else only the ones they reported."""
+def incidents_for(user) -> QuerySet[Incident]:
+    """The incidents this person may see: support staff every one, anyone else
+    only the ones they reported. The base of every list of incidents."""
     qs = Incident.objects.all()
     if roles.is_support_staff(user):
         return qs
     return qs.filter(reporter=user)
+
+
+incidents_visible_to = incidents_for
+
+
+def incidents_reported_by(user) -> QuerySet[Incident]:
+    """The person's own incidents (support staff included: what they reported themselves)."""
+    return incidents_for(user).filter(reporter=user)
+
+
+def log_entries_for(user) -> QuerySet[CallLogEntry]:
+    """Call-log entries of the incidents this person may see (the public ones only,
+    unless the person is support staff)."""
+    if roles.is_support_staff(user):
+        return CallLogEntry.objects.all()
+    return CallLogEntry.objects.filter(incident__reporter=user, is_public=True)
+
+
+def problems_for(user) -> QuerySet[Problem]:
+    """Problem management is for support staff: anyone else sees none."""
+    if not roles.is_support_staff(user):
+        return Problem.objects.none()
+    return Problem.objects.all()
+
+
+def consultations_for(user) -> QuerySet[Consultation]:
+    """Consultations with support groups are for support staff: anyone else sees none."""
+    if not roles.is_support_staff(user):
+        return Consultation.objects.none()
+    return Consultation.objects.all()
+
+
+def equipment_for(user) -> QuerySet[Equipment]:
+    """The equipment register (with its history) is for support staff."""
+    if not roles.is_support_staff(user):
+        return Equipment.objects.none()
+    return Equipment.objects.all()
 
 
 def get_incident_for(user, reference: str, *, for_update_of=None) -> Incident:
@@ -37,7 +81,7 @@ def get_incident_for(user, reference: str, *, for_update_of=None) -> Incident:
     if pk is None:
         raise Http404("No such incident.")
     incident = (
-        incidents_visible_to(user)
+        incidents_for(user)
         .select_related(
             "reporter",
             "entered_by",
@@ -72,10 +116,13 @@ def get_attachment_for(user, reference: str, attachment_id: int) -> Attachment:
 
 def get_problem_for(user, reference: str) -> Problem:
     pk = parse_reference("PRB", reference)
-    if pk is None or not roles.is_support_staff(user):
+    if pk is None:
         raise Http404("No such problem.")
     problem = (
-        Problem.objects.select_related("opened_by", "category", "equipment").filter(pk=pk).first()
+        problems_for(user)
+        .select_related("opened_by", "category", "equipment")
+        .filter(pk=pk)
+        .first()
     )
     if problem is None:
         raise Http404("No such problem.")
@@ -83,10 +130,9 @@ def get_problem_for(user, reference: str) -> Problem:
 
 
 def get_consultation_for(user, pk: int) -> Consultation:
-    if not roles.is_support_staff(user):
-        raise Http404("No such consultation.")
     consultation = (
-        Consultation.objects.select_related("incident", "group", "contact", "opened_by")
+        consultations_for(user)
+        .select_related("incident", "group", "contact", "opened_by")
         .filter(pk=pk)
         .first()
     )
@@ -96,8 +142,8 @@ def get_consultation_for(user, pk: int) -> Consultation:
 
 
 def get_equipment_for(user, pk: int) -> Equipment:
-    equipment = Equipment.objects.select_related("site", "room", "supplier").filter(pk=pk).first()
-    if equipment is None or not roles.is_support_staff(user):
+    equipment = equipment_for(user).select_related("site", "room", "supplier").filter(pk=pk).first()
+    if equipment is None:
         raise Http404("No such equipment.")
     return equipment
 

@@ -6,8 +6,8 @@ import io
 import pytest
 from django.urls import reverse
 
+from helpdesk.spreadsheet import formula_safe as csv_safe
 from incidents import workflow
-from incidents.views.desk import csv_safe
 from tests.desk_helpers import logged, many_incidents
 from tests.factories import file_incident
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from incidents import workflow
 from incidents.filters import queue_queryset
 from incidents.models import Incident, PriorityTarget, TargetHours
-from incidents.views.desk import target_clocks
+from incidents.targets import target_clocks
 from tests.desk_helpers import fresh, logged
 from tests.factories import file_incident
 

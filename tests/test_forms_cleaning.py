@@ -1,17 +1,19 @@
 """Every form in the package cleans and bounds its free text: control characters (NUL
 first) and bidi controls never reach the database, and every text field has a limit the
 person is told about. The forms are found by walking the package, so a new form is
-checked without being listed here."""
+checked without being listed here; so are the forms of the lists' filter sets."""
 
 import importlib
 import inspect
 import pkgutil
 
+import django_filters
 import pytest
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 
 import incidents.forms
+from incidents.filters import lists as list_filters
 from incidents.forms.base import BaseForm, CleanTextMixin, VersionedForm
 from incidents.forms.fields import TextField, clean_multi_line, clean_single_line, is_free_text
 from incidents.models import Incident, Problem
@@ -33,6 +35,11 @@ def all_form_classes() -> list[type]:
                 and not abstract
             ):
                 found[cls.__qualname__] = cls
+    # The lists' filters read their query string through forms of the same base.
+    for _, filterset in inspect.getmembers(list_filters, inspect.isclass):
+        if issubclass(filterset, django_filters.FilterSet) and filterset.base_filters:
+            form_class = filterset().form.__class__
+            found[form_class.__name__] = form_class
     return [found[name] for name in sorted(found)]
 
 
@@ -64,6 +71,8 @@ def test_the_walk_finds_the_forms_of_every_module():
         "HoldForm",
         "ProblemEditForm",
         "ServiceReportForm",
+        "ProblemFilterForm",
+        "MyIncidentsFilterForm",
     ):
         assert expected in names
     assert len(FORMS) >= 40

@@ -11,7 +11,7 @@ from django.utils import timezone
 from incidents import reporting, targets, workflow
 from incidents.filters import queue_queryset
 from incidents.models import HoldReason, Incident, Status
-from incidents.views.technician import time_to_target
+from incidents.views.technician.home import time_to_target
 from tests.desk_helpers import fresh
 from tests.factories import file_incident
 from tests.technician_helpers import passed_incident

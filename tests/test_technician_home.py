@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from incidents import workflow
 from incidents.models import Incident
-from incidents.views.technician import SEEN_KEY, time_to_target
+from incidents.views.technician.home import SEEN_KEY, time_to_target
 from tests.factories import SiteFactory, UserFactory
 from tests.html import parse
 from tests.technician_helpers import passed_incident, queries_for

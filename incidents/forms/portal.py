@@ -243,17 +243,6 @@ class AttachForm(BaseForm):
         self.fields["photos"].help_text = photos_help(optional=False)
 
 
-class IncidentFilterForm(BaseForm):
-    """My incidents: open, closed or all. An unknown value shows all."""
-
-    state = forms.ChoiceField(
-        choices=[("", "All"), ("open", "Open"), ("closed", "Closed")], required=False
-    )
-
-    def chosen(self) -> str:
-        return self.cleaned_data.get("state", "") if self.is_valid() else ""
-
-
 class ArticleSearchForm(BaseForm):
     q = SingleLineField(label="Search the help articles", max_length=100, required=False)
 

@@ -6,32 +6,14 @@ from django import forms
 
 from incidents.models import (
     Category,
-    EquipmentKind,
     Incident,
     Problem,
-    ProblemStatus,
-    Site,
-    SupportGroup,
 )
 
 from .base import BaseForm, BaseModelForm, VersionedForm
 from .fields import EquipmentField, MultiLineField, SingleLineField
 
 # ---------------------------------------------------------------- problems
-
-
-class ProblemFilterForm(BaseForm):
-    status = forms.ChoiceField(
-        label="State",
-        choices=[("", "Any state"), ("active", "Not resolved"), *ProblemStatus.choices],
-        required=False,
-    )
-    known_error = forms.ChoiceField(
-        label="Known error",
-        choices=[("", "Either"), ("yes", "Known errors"), ("no", "Not known errors")],
-        required=False,
-    )
-    q = SingleLineField(label="Search", max_length=100, required=False)
 
 
 class ProblemCreateForm(BaseModelForm):
@@ -119,24 +101,3 @@ class ProblemResolveForm(VersionedForm):
 
 
 # ---------------------------------------------------------------- the equipment register
-
-
-class EquipmentSearchForm(BaseForm):
-    q = SingleLineField(label="Tag, name, make or model", max_length=100, required=False)
-    room = SingleLineField(label="Room", max_length=120, required=False)
-    kind = forms.ChoiceField(
-        label="Kind", choices=[("", "Any kind"), *EquipmentKind.choices], required=False
-    )
-    site = forms.ModelChoiceField(
-        label="Site",
-        queryset=Site.objects.all(),
-        to_field_name="code",
-        required=False,
-        empty_label="Any site",
-    )
-    supplier = forms.ModelChoiceField(
-        label="Supplier",
-        queryset=SupportGroup.objects.all(),
-        required=False,
-        empty_label="Any supplier",
-    )

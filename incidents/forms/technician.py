@@ -228,22 +228,6 @@ class EscalateForm(BaseForm):
 # ---------------------------------------------------------------- consultations
 
 
-class ConsultationFilterForm(BaseForm):
-    OPEN = "open"
-    DUE = "due"
-    ANSWERED = "answered"
-    ALL = "all"
-
-    show = forms.ChoiceField(
-        label="Show",
-        choices=[(OPEN, "Open"), (DUE, "Chase due"), (ANSWERED, "Answered"), (ALL, "All")],
-        required=False,
-    )
-    group = forms.ModelChoiceField(
-        label="Group", queryset=SupportGroup.objects.all(), required=False, empty_label="Any group"
-    )
-
-
 class ConsultationUpdateForm(BaseForm):
     answer = MultiLineField(label="Their answer", max_length=8000, required=False, rows=3)
     case_reference = SingleLineField(label="New case reference", max_length=80, required=False)

@@ -78,6 +78,20 @@ def run_move(request, incident, action, success_message: str = "", *, form=None)
     return result
 
 
+def attempt(request, incident, form, action) -> bool:
+    """Run a move for a form (see `run_move`): True when it was made, False when it
+    was refused (the reason is on the form or in the messages)."""
+    done = object()
+    result = run_move(request, incident, lambda: action() or done, form=form)
+    return result is not None and not form.errors
+
+
+def posted_or_none(request):
+    """The submitted data on a POST (even an empty one), None on a GET: a form bound
+    only when something was sent."""
+    return request.POST if request.method == "POST" else None
+
+
 def no_longer_offered(request, incident, move: str, form) -> bool:
     """Whether the form's move is no longer possible for the person (someone else's
     change moved the call on), so the page will not show the form again. Its messages

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET
 from accounts import roles
 from incidents import selectors
 
-from . import desk, portal
+from .desk.incident_page import staff_detail_context
+from .portal.incident_page import user_detail_context
 
 
 @require_GET
@@ -23,10 +24,10 @@ from . import desk, portal
 def detail(request, ref):
     incident = selectors.get_incident_for(request.user, ref)
     if roles.is_support_staff(request.user):
-        context = desk.staff_detail_context(request, incident)
+        context = staff_detail_context(request, incident)
         template = "incidents/staff/detail.html"
     else:
-        context = portal.user_detail_context(request, incident)
+        context = user_detail_context(request, incident)
         template = "incidents/portal/detail.html"
     return render(request, template, context)
 

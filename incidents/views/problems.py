@@ -1,62 +1,34 @@
-"""Problem management and the equipment register, for support staff.
+"""Problem management, for support staff.
 
 A problem is the unknown cause behind incidents (or spotted before any came in);
 its workaround, published as a known error, becomes a knowledge article people
-find when they file a sheet. The register answers "has it had this problem
-before" from each piece of equipment's history. Plain users never see either:
-problems and equipment are 404s for them.
+find when they file a sheet. Plain users never see problems: 404s for them. (The
+equipment register, which shows each item's problems, is `views/equipment.py`.)
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents import selectors, workflow
+from incidents.filters import ProblemFilter
 from incidents.forms.problems import (
-    EquipmentSearchForm,
     ProblemCreateForm,
     ProblemEditForm,
-    ProblemFilterForm,
     ProblemResolveForm,
     PublishForm,
 )
-from incidents.models import (
-    ACTIVE_STATUSES,
-    PROBLEM_OPEN_STATUSES,
-    WORKING_STATUSES,
-    Consultation,
-    Equipment,
-    Incident,
-    KnowledgeArticle,
-    Problem,
-    Status,
-    parse_reference,
-)
+from incidents.models import WORKING_STATUSES, KnowledgeArticle, Status
 
-from .access import posted_version, run_move, support_required
+from .access import posted_or_none, posted_version, run_move, support_required
+from .paging import page_of, query_without_page
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 200
 RESOLVABLE = WORKING_STATUSES
-
-
-def _posted(request):
-    """The submitted data on a POST (even an empty one), None on a GET."""
-    return request.POST if request.method == "POST" else None
-
-
-def _page(request, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _refuse(error: workflow.WorkflowError):
@@ -71,37 +43,26 @@ def _refuse(error: workflow.WorkflowError):
 @require_GET
 def problem_list(request):
     """Problems by state, known errors, with how many incidents each has."""
-    form = ProblemFilterForm(request.GET or None)
-    qs = Problem.objects.select_related("opened_by", "category", "equipment").annotate(
-        incident_count=Count("incidents", distinct=True),
-        open_incident_count=Count(
-            "incidents", filter=~Q(incidents__status=Status.CLOSED), distinct=True
-        ),
+    listed = (
+        selectors.problems_for(request.user)
+        .select_related("opened_by", "category", "equipment")
+        .annotate(
+            incident_count=Count("incidents", distinct=True),
+            open_incident_count=Count(
+                "incidents", filter=~Q(incidents__status=Status.CLOSED), distinct=True
+            ),
+        )
+        .order_by("-created_at", "-id")
     )
-    if form.is_bound and not form.is_valid():
-        qs = qs.none()
-    elif form.is_bound:
-        data = form.cleaned_data
-        if data["status"] == "active":
-            qs = qs.filter(status__in=PROBLEM_OPEN_STATUSES)
-        elif data["status"]:
-            qs = qs.filter(status=data["status"])
-        if data["known_error"]:
-            qs = qs.filter(is_known_error=data["known_error"] == "yes")
-        if data["q"]:
-            text = data["q"]
-            condition = Q(title__icontains=text) | Q(description__icontains=text)
-            pk = parse_reference("PRB", text)
-            if pk is not None:
-                condition |= Q(pk=pk)
-            qs = qs.filter(condition)
+    filterset = ProblemFilter(request.GET, queryset=listed)
+    rows = filterset.qs if filterset.is_valid() else listed.none()
     return render(
         request,
         "incidents/problems/list.html",
         {
-            "form": form if form.is_bound else ProblemFilterForm(),
-            "page": _page(request, qs.order_by("-created_at", "-id")),
-            "query": _query_without_page(request),
+            "form": filterset.form,
+            "page": page_of(request, rows, PAGE_SIZE),
+            "query": query_without_page(request),
         },
     )
 
@@ -110,7 +71,7 @@ def problem_list(request):
 @require_http_methods(["GET", "POST"])
 def problem_new(request):
     """Open a problem proactively, before any incident comes in."""
-    form = ProblemCreateForm(_posted(request))
+    form = ProblemCreateForm(posted_or_none(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -165,7 +126,7 @@ def problem_detail(request, ref):
 def problem_edit(request, ref):
     """Record what is found: root cause, workaround, state. A stale page is a conflict."""
     problem = selectors.get_problem_for(request.user, ref)
-    form = ProblemEditForm(_posted(request), instance=problem)
+    form = ProblemEditForm(posted_or_none(request), instance=problem)
     if request.method == "POST" and form.is_valid():
         saved = run_move(
             request,
@@ -242,7 +203,9 @@ def problem_resolve(request, ref):
         .select_related("site")
         .order_by("created_at")
     )
-    form = ProblemResolveForm(_posted(request), problem=problem, open_incidents=open_incidents)
+    form = ProblemResolveForm(
+        posted_or_none(request), problem=problem, open_incidents=open_incidents
+    )
     if request.method == "POST" and problem.is_open and form.is_valid():
         data = form.cleaned_data
         resolved = run_move(
@@ -270,101 +233,4 @@ def problem_resolve(request, ref):
         request,
         "incidents/problems/resolve.html",
         {"problem": problem, "form": form, "has_open": open_incidents.exists()},
-    )
-
-
-# ---------------------------------------------------------------- equipment
-
-
-@support_required
-@require_GET
-def equipment_list(request):
-    """The register: search by tag, name, room, kind, site and supplier."""
-    form = EquipmentSearchForm(request.GET or None)
-    qs = Equipment.objects.select_related("site", "room", "supplier").order_by("asset_tag")
-    if form.is_bound and not form.is_valid():
-        qs = qs.none()
-    elif form.is_bound:
-        data = form.cleaned_data
-        if data["q"]:
-            text = data["q"]
-            qs = qs.filter(
-                Q(asset_tag__icontains=text)
-                | Q(name__icontains=text)
-                | Q(make__icontains=text)
-                | Q(model__icontains=text)
-                | Q(serial_number__icontains=text)
-            )
-        if data["room"]:
-            qs = qs.filter(room__name__icontains=data["room"])
-        if data["kind"]:
-            qs = qs.filter(kind=data["kind"])
-        if data["site"] is not None:
-            qs = qs.filter(site=data["site"])
-        if data["supplier"] is not None:
-            qs = qs.filter(supplier=data["supplier"])
-    page = _page(request, qs)
-    ids = [item.pk for item in page.object_list]
-    open_counts = (
-        dict(
-            Incident.objects.filter(equipment_id__in=ids, status__in=ACTIVE_STATUSES)
-            .order_by()
-            .values_list("equipment_id")
-            .annotate(n=Count("id"))
-        )
-        if ids
-        else {}
-    )
-    for item in page.object_list:
-        item.open_incidents = open_counts.get(item.pk, 0)
-    return render(
-        request,
-        "incidents/equipment/list.html",
-        {
-            "form": form if form.is_bound else EquipmentSearchForm(),
-            "page": page,
-            "query": _query_without_page(request),
-        },
-    )
-
-
-@login_required
-@require_GET
-def equipment_detail(request, pk):
-    """One piece of equipment and its history: incidents, problems and consultations over time."""
-    equipment = selectors.get_equipment_for(request.user, pk)
-    incidents = list(
-        equipment.incidents.select_related("site", "room", "assignee", "problem").order_by(
-            "-created_at", "-id"
-        )[:HISTORY_LIMIT]
-    )
-    problems = list(
-        Problem.objects.filter(Q(equipment=equipment) | Q(incidents__equipment=equipment))
-        .distinct()
-        .order_by("-created_at")[:HISTORY_LIMIT]
-    )
-    consultations = list(
-        Consultation.objects.filter(incident__equipment=equipment)
-        .select_related("group", "contact", "incident")
-        .order_by("-contacted_at", "-id")[:HISTORY_LIMIT]
-    )
-    timeline = sorted(
-        [("incident", i.created_at, i) for i in incidents]
-        + [("problem", p.created_at, p) for p in problems]
-        + [("consultation", c.contacted_at, c) for c in consultations],
-        key=lambda item: item[1],
-        reverse=True,
-    )
-    return render(
-        request,
-        "incidents/equipment/detail.html",
-        {
-            "equipment": equipment,
-            "timeline": timeline,
-            "incident_count": len(incidents),
-            "open_count": sum(1 for i in incidents if i.status in ACTIVE_STATUSES),
-            "problem_count": len(problems),
-            "consultation_count": len(consultations),
-            "truncated": HISTORY_LIMIT in (len(incidents), len(consultations)),
-        },
     )

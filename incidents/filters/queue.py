@@ -23,9 +23,8 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.roles import Role, people_with
-
-from . import targets
-from .models import (
+from incidents import targets
+from incidents.models import (
     OPEN_STATUSES,
     STAFF_STATUS_LABELS,
     CallLogEntry,
@@ -92,10 +91,14 @@ def target_conditions(now=None) -> tuple[Q, Q]:
     return targets.breached_q(now), targets.at_risk_q(now)
 
 
-def queue_queryset(now=None, *, latest: bool = True) -> QuerySet[Incident]:
-    """Every incident, with what a queue row shows joined in one query: the people,
-    the place, the target state and (unless `latest` is false) the latest call-log entry."""
-    qs = Incident.objects.select_related(
+def queue_queryset(
+    now=None, *, latest: bool = True, incidents: QuerySet[Incident] | None = None
+) -> QuerySet[Incident]:
+    """The incidents (`incidents`, the scoped list of who is asking; every incident when
+    left out) with what a queue row shows joined in one query: the people, the place,
+    the target state and (unless `latest` is false) the latest call-log entry."""
+    base = Incident.objects.all() if incidents is None else incidents
+    qs = base.select_related(
         "reporter", "site", "room", "category", "equipment", "owner", "assignee"
     ).annotate(target_state=targets.call_state_expression(now))
     if latest:

@@ -1,0 +1,247 @@
+"""The staff incident page: what it shows for the desk and technicians alike, the
+forms it offers while their moves are allowed, and the page again with a form that
+did not validate."""
+
+import json
+from typing import cast
+
+from django import forms
+from django.core.exceptions import ObjectDoesNotExist
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts import roles
+from incidents import selectors, targets, workflow
+from incidents.filters import STAFF_STATUS_LABELS
+from incidents.forms.desk import (
+    THIN_ANSWER,
+    AcceptForm,
+    CloseForm,
+    DeskMessageForm,
+    DetailsForm,
+    HandOverForm,
+    KnowledgeSearchForm,
+    LinkProblemForm,
+    NoteForm,
+    ReturnForm,
+    TechnicianForm,
+    VersionedForm,
+    place_initial,
+)
+from incidents.forms.sheet import answer_rows, ask_again
+from incidents.models import (
+    ClosureCode,
+    Impact,
+    Incident,
+    Priority,
+    TriedToRepeat,
+    Urgency,
+    priority_for,
+)
+from incidents.targets import format_target, target_clocks
+
+from ..access import back_to, no_longer_offered
+from ..technician.actions import technician_panel_context
+
+
+def visit_warning(incident: Incident) -> str:
+    """What the desk reads when a booked visit falls after the resolution target."""
+    due = timezone.localtime(incident.resolution_due_at)
+    return (
+        f"The technician's visit on {incident.visit_date:%A %d %B} is after the resolution "
+        f"target ({due:%A %d %B, %H:%M}): the call will breach unless it is resolved sooner."
+    )
+
+
+def sheet_flags(sheet) -> dict[str, str]:
+    """The answers missing or too thin to act on, by field, with why."""
+    if sheet is None:
+        return {}
+    flags = {}
+    for field in ("expected", "happened"):
+        value = getattr(sheet, field).strip()
+        if not value:
+            flags[field] = "Missing."
+        elif len(value) < THIN_ANSWER:
+            flags[field] = "Too thin to act on."
+    if not sheet.checked.strip():
+        flags["checked"] = "Nothing checked."
+    if sheet.tried_to_repeat == TriedToRepeat.NOT_TRIED:
+        flags["tried_to_repeat"] = "Not tried to repeat it."
+    if not sheet.last_worked.strip():
+        flags["last_worked"] = "Not said when it last worked."
+    if sheet.available_to_discuss and not sheet.availability.strip():
+        flags["availability"] = "Available to talk, but not said when."
+    return flags
+
+
+def sheet_of(incident: Incident):
+    try:
+        return incident.sheet
+    except ObjectDoesNotExist:
+        return None
+
+
+def priority_matrix() -> list[dict]:
+    """Impact × urgency → priority with its targets, for the accept form."""
+    rules = targets.rules()
+    rows = []
+    for impact in Impact:
+        cells = []
+        for urgency in Urgency:
+            priority = priority_for(impact, urgency)
+            rule = rules[priority]
+            school = rule.counts_school_hours
+            cells.append(
+                {
+                    "priority": priority,
+                    "response": format_target(rule.response_minutes, school),
+                    "resolution": format_target(rule.resolution_minutes, school),
+                }
+            )
+        rows.append({"impact": impact.label, "cells": cells})
+    return rows
+
+
+def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
+    version = {"version": incident.version}
+    question = ask_again(flags)
+    close_initial = {**version, "resolution": incident.resolution}
+    if incident.working_again_at:
+        close_initial["code"] = ClosureCode.RESOLVED_ITSELF
+    elif incident.resolution_kind == "workaround":
+        close_initial["code"] = ClosureCode.WORKAROUND
+    accept = AcceptForm(prefix="accept", initial=place_initial(incident))
+    details = DetailsForm(prefix="details", initial=place_initial(incident))
+    for form in (accept, details):
+        # The rooms of the incident's site, not the whole school's list (a posted
+        # room at another site is still checked against the site chosen).
+        rooms = cast(forms.ModelChoiceField, form.fields["room"])
+        rooms.queryset = rooms.queryset.filter(site_id=incident.site_id)
+    return {
+        "question": ReturnForm(prefix="question", initial={**version, "question": question}),
+        "accept": accept,
+        "details": details,
+        "ownership": VersionedForm(prefix="ownership", initial=version),
+        "hand_over": HandOverForm(prefix="hand_over", initial=version),
+        "technician": TechnicianForm(
+            prefix="technician",
+            initial={
+                **version,
+                "technician": incident.assignee_id,
+                "visit_date": incident.visit_date,
+            },
+        ),
+        "message": DeskMessageForm(prefix="message"),
+        "note": NoteForm(prefix="note"),
+        "close": CloseForm(prefix="close", initial=close_initial, incident=incident),
+        "problem": LinkProblemForm(prefix="problem", initial={"title": incident.summary}),
+    }
+
+
+def staff_detail_context(request, incident: Incident, *, invalid: dict | None = None) -> dict:
+    """Everything the staff incident page shows, for the desk and technicians alike.
+
+    `invalid` carries a form that did not validate, to show with its messages.
+    The owner's unread technician updates are marked read by a POST the page
+    sends when it opens (a GET never writes).
+    """
+    user = request.user
+    unread_for_me = incident.owner_unread and incident.owner_id == user.pk
+    can = workflow.allowed_moves(user, incident)
+    sheet = sheet_of(incident)
+    flags = sheet_flags(sheet)
+    forms = _action_forms(incident, sheet, flags)
+    forms.update(invalid or {})
+    kb_form = KnowledgeSearchForm(request.GET or None)
+    kb_query = kb_form.cleaned_data["kb"].strip() if kb_form.is_valid() else ""
+    if kb_query:
+        suggestions = selectors.matching_articles(text=kb_query, limit=10)
+    else:
+        words = incident.summary + " " + (sheet.happened if sheet else "")
+        kind = incident.equipment.kind if incident.equipment_id else ""
+        suggestions = selectors.matching_articles(text=words, equipment_kind=kind)
+    linked = list(incident.knowledge_articles.all())
+    linked_ids = {article.pk for article in linked}
+    history = []
+    if incident.equipment is not None:
+        history = list(
+            selectors.recent_incidents_for_equipment(
+                incident.equipment, exclude_pk=incident.pk
+            ).select_related("reporter")[:5]
+        )
+    is_desk = roles.is_desk(user)
+    matrix = priority_matrix() if is_desk and (can["accept"] or can["update_details"]) else []
+    labels = {
+        str(cell["priority"]): f"{Priority(cell['priority']).label} · respond within "
+        f"{cell['response']}, resolve within {cell['resolution']}"
+        for row in matrix
+        for cell in row["cells"]
+    }
+    context = {
+        "incident": incident,
+        "unread_for_me": unread_for_me,
+        "status_label": STAFF_STATUS_LABELS[incident.status],
+        "sheet": sheet,
+        "sheet_rows": answer_rows(sheet, flags),
+        "sheet_flags": flags,
+        "targets": target_clocks(incident),
+        "visit_warning": (
+            visit_warning(incident)
+            if targets.visit_after_target(incident, incident.visit_date)
+            else ""
+        ),
+        "log": selectors.call_log_for(user, incident),
+        "attachments": list(incident.attachments.all()),
+        "can": can,
+        "is_desk": is_desk,
+        "forms": forms,
+        "kb_form": kb_form,
+        "kb_query": kb_query,
+        "linked_articles": linked,
+        "suggested_articles": [a for a in suggestions if a.pk not in linked_ids],
+        "equipment_history": history,
+        "priority_matrix": matrix,
+        "priority_labels": json.dumps(labels),
+        "can_close_resolved_itself": can["close"] and incident.working_again_at is not None,
+        "can_hand_over": can["hand_over"],
+    }
+    # The technicians' part of the page, built by their views; its diagnostics and
+    # consultations are the page's too.
+    context.update(technician_panel_context(request, incident))
+    context["diagnostics"] = context["tech"]["diagnostics"]
+    context["consultations"] = context["tech"]["consultations"]
+    return context
+
+
+# The move each of the page's forms makes: the page shows a form only while its move
+# is allowed.
+FORM_MOVES = {
+    "question": "return_to_user",
+    "accept": "accept",
+    "details": "update_details",
+    "ownership": "take_ownership",
+    "hand_over": "hand_over",
+    "technician": "request_technician",
+    "message": "message_reporter",
+    "note": "note",
+    "close": "close",
+    "problem": "link_problem",
+}
+
+
+def show_invalid(request, incident: Incident, name: str, form):
+    """The incident page again, as it is now, the form open with what was typed and why
+    it failed. When someone else's change means the form is no longer offered (the call
+    moved on), its messages go to the top of the page instead."""
+    incident = incident_for(request, incident.reference)
+    if no_longer_offered(request, incident, FORM_MOVES[name], form):
+        return back_to(incident)
+    context = staff_detail_context(request, incident, invalid={name: form})
+    context["open_form"] = name
+    return render(request, "incidents/staff/detail.html", context, status=400)
+
+
+def incident_for(request, ref: str) -> Incident:
+    """The incident by reference, or 404 (the decorators have checked the role)."""
+    return selectors.get_incident_for(request.user, ref)

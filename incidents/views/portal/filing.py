@@ -1,0 +1,122 @@
+"""Filing an incident sheet: one submission token per rendered form, one incident."""
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from incidents import selectors, workflow
+from incidents.forms.portal import EquipmentLookupForm, IncidentReportForm
+from incidents.forms.sheet import SheetForm
+from incidents.models import Incident
+
+from .knowledge import help_for
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def report(request):
+    """The incident sheet. One submission token per rendered form: one incident."""
+    if request.method == "POST":
+        already = _incident_for_token(request.user, request.POST.get("submission_token"))
+        if already is not None:
+            return redirect("incidents:confirmation", ref=already.reference)
+        form = IncidentReportForm(request.POST, request.FILES)
+        sheet_form = SheetForm(request.POST)
+        if all([form.is_valid(), sheet_form.is_valid()]):
+            incident = _file(request, form, sheet_form)
+            return redirect("incidents:confirmation", ref=incident.reference)
+        files_dropped = bool(request.FILES.getlist("photos"))
+        help_context = help_for(form.cleaned_data.get("equipment"), _typed_text(request.POST))
+        selected = form.cleaned_data.get("equipment")
+    else:
+        site_id = _positive_int(request.GET.get("site"))
+        form = IncidentReportForm(site_id=site_id, initial={"site": site_id} if site_id else {})
+        if request.htmx and "site" in request.GET:
+            return render(request, "incidents/portal/report.html#room-field", {"form": form})
+        sheet_form = SheetForm()
+        help_context, selected = {}, None
+        files_dropped = False
+    return render(
+        request,
+        "incidents/portal/report.html",
+        {
+            "form": form,
+            "sheet_form": sheet_form,
+            "selected_equipment": selected,
+            "files_dropped": files_dropped,
+            **help_context,
+        },
+    )
+
+
+def _file(request, form, sheet_form) -> Incident:
+    data = form.cleaned_data
+    token = data["submission_token"]
+    try:
+        incident, _created = workflow.incident_file(
+            by=request.user,
+            summary=data["summary"],
+            site=data["site"],
+            room=data["room"],
+            equipment=data["equipment"],
+            equipment_description=data["equipment_description"],
+            sheet=sheet_form.sheet(),
+            submission_token=token,
+            photos=data["photos"],
+        )
+    except workflow.NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except IntegrityError:
+        # Two posts of the same form at the same moment: the other one made it.
+        made = _incident_for_token(request.user, token)
+        if made is None:
+            raise
+        return made
+    return incident
+
+
+def _incident_for_token(user, token) -> Incident | None:
+    try:
+        token = uuid.UUID(str(token))
+    except (TypeError, ValueError):
+        return None
+    own = selectors.incidents_reported_by(user)
+    return own.filter(submission_token=token).only("pk").first()
+
+
+def _positive_int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def _typed_text(data) -> str:
+    return f"{data.get('summary', '')[:200]} {data.get('happened', '')[:2000]}".strip()
+
+
+@require_GET
+@login_required
+def equipment_search(request):
+    """Search the register by asset tag, room or name: radio options for the sheet."""
+    form = EquipmentLookupForm(request.GET)
+    context = {
+        "results": form.results(),
+        "selected_equipment": form.selected(),
+        "searched": form.is_valid() and len(form.cleaned_data["equipment_query"].strip()) >= 2,
+    }
+    if request.htmx:
+        return render(request, "incidents/portal/report.html#equipment-results", context)
+    return render(request, "incidents/portal/equipment_search.html", {**context, "form": form})
+
+
+@require_GET
+@login_required
+def confirmation(request, ref):
+    incident = selectors.get_incident_for(request.user, ref)
+    return render(request, "incidents/portal/confirmation.html", {"incident": incident})

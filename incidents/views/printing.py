@@ -1,0 +1,90 @@
+"""The paper record: an incident's sheet and its diagnostics sheet on one page, for
+one incident (support staff) or for several ticked in the queue (the desk).
+
+Both start from the incidents the person may see, with everything a sheet prints
+joined or prefetched in a fixed number of queries.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts import roles
+from incidents import selectors
+from incidents.forms.sheet import answer_rows
+from incidents.models import DiagnosticEntry, Incident, parse_reference
+
+from .access import desk_required
+
+MAX_SHEETS = 200
+
+
+def _printable(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+    diagnostics = DiagnosticEntry.objects.select_related("author").order_by("performed_at", "id")
+    return queryset.select_related(
+        "reporter",
+        "entered_by",
+        "site",
+        "room",
+        "equipment",
+        "category",
+        "owner",
+        "assignee",
+        "received_by",
+        "resolved_by",
+        "closed_by",
+        "duplicate_of",
+        "problem",
+        "sheet",
+    ).prefetch_related(
+        Prefetch("diagnostics", queryset=diagnostics),
+        "consultations__group",
+        "knowledge_articles",
+    )
+
+
+@require_GET
+@login_required
+def print_sheet(request, ref):
+    """The paper record of one incident. Anyone but support staff: 404."""
+    if not roles.is_support_staff(request.user):
+        raise Http404("No such incident.")
+    pk = parse_reference("INC", ref)
+    incidents = selectors.incidents_for(request.user).filter(pk=pk)
+    incident = _printable(incidents).first() if pk else None
+    if incident is None:
+        raise Http404("No such incident.")
+    return render(request, "incidents/desk/print.html", {"sheets": [_print_item(incident)]})
+
+
+@require_GET
+@desk_required
+def print_selection(request):
+    """Several incidents' sheets, each on its own page (`?ids=1,2,3` or INC references)."""
+    wanted = []
+    for value in request.GET.getlist("ids"):
+        for part in value.split(","):
+            pk = parse_reference("INC", part)
+            if pk is not None and pk not in wanted:
+                wanted.append(pk)
+    wanted = wanted[:MAX_SHEETS]
+    incidents = selectors.incidents_for(request.user).filter(pk__in=wanted)
+    found = {incident.pk: incident for incident in _printable(incidents)}
+    sheets = [_print_item(found[pk]) for pk in wanted if pk in found]
+    if not sheets:
+        raise Http404("Nothing to print.")
+    return render(request, "incidents/desk/print.html", {"sheets": sheets})
+
+
+def _print_item(incident: Incident) -> dict:
+    diagnostics = list(incident.diagnostics.all())
+    return {
+        "incident": incident,
+        "sheet_rows": answer_rows(getattr(incident, "sheet", None)),
+        "diagnostics": diagnostics,
+        "minutes_total": sum(d.minutes_spent for d in diagnostics),
+        "consultations": list(incident.consultations.all()),
+        "articles": list(incident.knowledge_articles.all()),
+    }
