@@ -1,6 +1,7 @@
 # Helpdesk: common tasks. `make` alone lists them.
 # Prerequisites: make, and Python 3.12 or newer (the version in .python-version
-# through pyenv if it is installed). Browser tests also need Debian's chromium.
+# through pyenv if it is installed). Browser tests also need Debian's chromium,
+# and the accessibility test needs npm (Node 18 or newer) for axe-core.
 
 .DEFAULT_GOAL := help
 SHELL := /bin/sh
@@ -14,7 +15,7 @@ STAMP := $(VENV)/.installed
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-n 0 -k login"`.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help venv install run test lint format bench lock clean
+.PHONY: help venv install node-tools run test lint format bench lock clean
 
 help: ## List the targets
 	@echo "Usage: make TARGET"
@@ -32,7 +33,19 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP) ## Create .venv and install the pinned dependencies
 
-install: $(STAMP) ## Same as venv
+# axe-core for the accessibility test, pinned in package-lock.json; read from
+# node_modules/ by tests/e2e, never fetched while the tests run.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+node-tools:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(NODE_STAMP); \
+	else echo "npm not found: the accessibility test (tests/e2e/test_accessibility.py) will be skipped"; fi
+
+install: $(STAMP) node-tools ## Create .venv, install the pinned dependencies and axe-core (with npm)
 
 run: $(STAMP) ## Migrate, load demo data, run the task worker and the development server on 127.0.0.1:8000
 	DEBUG=true $(VENV_PY) manage.py migrate --noinput
@@ -65,4 +78,4 @@ lock: ## Re-pin requirements*.txt to the newest versions allowed by pyproject.to
 	sh scripts/lock "$(PY)"
 
 clean: ## Remove .venv, collected static files, the SQLite database and uploads
-	rm -rf $(VENV) staticfiles media db.sqlite3 db.sqlite3-wal db.sqlite3-shm db.sqlite3-journal
+	rm -rf $(VENV) node_modules staticfiles media db.sqlite3 db.sqlite3-wal db.sqlite3-shm db.sqlite3-journal

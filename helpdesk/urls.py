@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.urls import include, path
 from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
 
 
 @require_GET
@@ -21,6 +22,11 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path(
+        "accessibility/",
+        require_GET(TemplateView.as_view(template_name="accessibility.html")),
+        name="accessibility",
+    ),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("incidents.urls")),

@@ -205,3 +205,21 @@ def matching_articles(
 
     ranked = sorted(candidates, key=lambda a: (-score(a), a.title))
     return [a for a in ranked if score(a) > 0][:limit]
+
+
+def same_sheet_filed_recently(user, *, summary: str, site, happened: str, minutes: int = 60):
+    """The person's incident filed in the last hour with the same words and site:
+    the same sheet sent again from another tab or after Back (a new token)."""
+    since = timezone.now() - timedelta(minutes=minutes)
+    return (
+        Incident.objects.filter(
+            reporter=user,
+            summary=summary,
+            site=site,
+            sheet__happened=happened,
+            created_at__gte=since,
+        )
+        .order_by("-created_at")
+        .only("pk")
+        .first()
+    )

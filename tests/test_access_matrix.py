@@ -67,6 +67,7 @@ SUPPORT_MOVE = {"allowed": STAFF}
 
 ROWS = {
     "healthz": row("GET", public=True, allowed=PUBLIC),
+    "accessibility": row("GET", public=True, allowed=PUBLIC),
     "home": row("GET", allowed=SIGNED_IN),
     "login": row("GET", public=True, allowed=PUBLIC),
     "logout": row("POST", public=True, allowed=PUBLIC),

@@ -81,7 +81,7 @@ def test_the_list_shows_own_notifications_newest_first_unread_highlighted(
     assert [n.event for n in listed] == ["logged", "more_info_needed"]
     page = response.content.decode()
     assert "Someone else" not in page
-    assert page.count("list-group-item-primary") == 1  # only the unread one
+    assert page.count("notification-unread") == 1  # only the unread one
     assert 'data-testid="unread-count">1<' in page
 
 

@@ -232,17 +232,69 @@ def test_a_bad_photo_says_why_and_keeps_the_rest_of_the_sheet(client_for, report
     assert not Incident.objects.exists()
     assert not Attachment.objects.exists()
     assert "screen.png was not accepted" in page
-    assert "Please choose your photos again" in page
+    assert "Those photos were not accepted" in page
     assert "The lamp light is on but the screen says No signal." in page
 
 
-def test_good_photos_with_other_errors_must_be_chosen_again(client_for, reporter, site):
+def test_good_photos_with_other_errors_are_kept_for_the_next_send(client_for, reporter, site):
+    client = client_for(reporter)
     data = sheet_post(site=site, happened="")
-    data["photos"] = [png_upload()]
+    data["photos"] = [png_upload("error screen.png")]
 
-    page = client_for(reporter).post(REPORT, data).content.decode()
+    first = client.post(REPORT, data)
 
-    assert "please choose them again" in page
+    assert not Incident.objects.exists()
+    kept = first.context["kept_photos"]
+    assert [photo["original_name"] for photo in kept] == ["error screen.png"]
+    assert 'name="keep_photo"' in first.content.decode()
+
+    data = sheet_post(site=site, token=data["submission_token"], keep_photo=[kept[0]["id"]])
+    response = client.post(REPORT, data)
+
+    incident = Incident.objects.get()
+    assert response.url == f"/incidents/{incident.reference}/sent/"
+    assert [a.original_name for a in incident.attachments.all()] == ["error screen.png"]
+    assert incident.attachments.get().file.read()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_kept_photo_unticked_is_left_out(client_for, reporter, site):
+    client = client_for(reporter)
+    data = sheet_post(site=site, happened="")
+    data["photos"] = [png_upload("error screen.png")]
+    client.post(REPORT, data)
+
+    client.post(REPORT, sheet_post(site=site, token=data["submission_token"]))
+
+    assert Incident.objects.get().attachments.count() == 0
+
+
+def test_kept_photos_count_toward_the_limit(client_for, reporter, site, settings):
+    settings.UPLOAD_MAX_FILES = 2
+    client = client_for(reporter)
+    data = sheet_post(site=site, happened="")
+    data["photos"] = [png_upload("one.png"), png_upload("two.png")]
+    kept = client.post(REPORT, data).context["kept_photos"]
+
+    data = sheet_post(site=site, token=data["submission_token"], keep_photo=[p["id"] for p in kept])
+    data["photos"] = [png_upload("three.png")]
+    page = client.post(REPORT, data).content.decode()
+
+    assert not Incident.objects.exists()
+    assert "Send at most 2 photos: 2 are kept from before" in page
+
+
+def test_kept_photos_are_only_the_senders(client_for, reporter, other_reporter, site, client):
+    data = sheet_post(site=site, happened="")
+    data["photos"] = [png_upload("mine.png")]
+    kept = client_for(reporter).post(REPORT, data).context["kept_photos"]
+
+    client.force_login(other_reporter)
+    client.post(
+        REPORT,
+        sheet_post(site=site, token=data["submission_token"], keep_photo=[kept[0]["id"]]),
+    )
+
+    assert Incident.objects.get(reporter=other_reporter).attachments.count() == 0
 
 
 def test_too_many_photos_are_refused(client_for, reporter, site, settings):

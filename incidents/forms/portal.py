@@ -6,8 +6,10 @@ assignee, status…) is ignored, because nothing reads it.
 """
 
 import uuid
+from typing import cast
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 
 from incidents.models import Equipment, Incident, Room, Site
@@ -26,6 +28,25 @@ def rooms_grouped_by_site(rooms) -> list:
     return [("", "Choose the room (optional)"), *groups.items()]
 
 
+class OneOfThese:
+    """A field marked required (its star, `required`) whose emptiness the form judges:
+    the site can come from the equipment, and the equipment is either picked from
+    the register or described, one of these."""
+
+    def validate(self, value):
+        if value in self.empty_values:
+            return
+        super().validate(value)
+
+
+class SiteField(OneOfThese, forms.ModelChoiceField):
+    pass
+
+
+class EquipmentDescriptionField(OneOfThese, SingleLineField):
+    pass
+
+
 class IncidentReportForm(BaseForm):
     """Where it is and what it is: the incident's part of the sheet.
 
@@ -42,10 +63,9 @@ class IncidentReportForm(BaseForm):
         help_text="For example: the projector in room 12 shows no picture.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    site = forms.ModelChoiceField(
+    site = SiteField(
         label="Site",
         queryset=Site.objects.filter(is_active=True),
-        required=False,
         empty_label="Choose the site",
     )
     room = RoomChoiceField(
@@ -65,26 +85,29 @@ class IncidentReportForm(BaseForm):
         required=False,
         widget=forms.HiddenInput,
     )
-    equipment_description = SingleLineField(
+    equipment_description = EquipmentDescriptionField(
         label="Not in the list? Describe it",
         max_length=Incident._meta.get_field("equipment_description").max_length,
-        required=False,
-        help_text="For example: the black laser printer by the staff room door.",
+        help_text="One of these: pick the equipment from the register above, or describe it "
+        "here. For example: the black laser printer by the staff room door.",
     )
     photos = PhotosField(label="Photos")
 
-    def __init__(self, *args, site_id=None, **kwargs):
+    def __init__(self, *args, site_id=None, kept_photo_count: int = 0, **kwargs):
+        self.kept_photo_count = kept_photo_count
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("submission_token", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.fields["photos"].help_text = photos_help()
-        sites = list(self.fields["site"].queryset)
+        site_field = cast(forms.ModelChoiceField, self.fields["site"])
+        room_field = cast(forms.ModelChoiceField, self.fields["room"])
+        sites = list(site_field.queryset or [])
         if len(sites) == 1:
-            self.fields["site"].initial = sites[0].pk
-        rooms = self.fields["room"].queryset
-        if site_id:
+            site_field.initial = sites[0].pk
+        rooms = room_field.queryset
+        if site_id and rooms is not None:
             rooms = rooms.filter(site_id=site_id)
-        self.fields["room"].choices = rooms_grouped_by_site(rooms)
+        room_field.choices = rooms_grouped_by_site(rooms)
 
     def clean_submission_token(self):
         # A form posted without its token (or with junk) still files once, under a new one.
@@ -92,6 +115,16 @@ class IncidentReportForm(BaseForm):
             return uuid.UUID(self.cleaned_data.get("submission_token") or "")
         except ValueError:
             return uuid.uuid4()
+
+    def clean_photos(self):
+        photos = self.cleaned_data["photos"]
+        most = settings.UPLOAD_MAX_FILES
+        if len(photos) + self.kept_photo_count > most:
+            raise forms.ValidationError(
+                f"Send at most {most} photos: {self.kept_photo_count} are kept from before, "
+                f"and you chose {len(photos)} more. Untick some, or choose fewer."
+            )
+        return photos
 
     def clean_summary(self):
         return self.cleaned_data["summary"].strip()
@@ -234,13 +267,19 @@ class UserMessageForm(BaseForm):
 
 
 class AttachForm(BaseForm):
-    photos = PhotosField(
-        label="Add photos", required=True, error_messages={"required": "Choose at least one photo."}
-    )
+    """More photos for an open incident. Photos are never required of anyone, so the
+    field carries no star; sending the form with none chosen still says so."""
+
+    photos = PhotosField(label="Add photos")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["photos"].help_text = photos_help(optional=False)
+
+    def clean_photos(self):
+        if not self.cleaned_data["photos"]:
+            raise forms.ValidationError("Choose at least one photo.", code="required")
+        return self.cleaned_data["photos"]
 
 
 class ArticleSearchForm(BaseForm):

@@ -36,6 +36,22 @@
     });
   });
 
+  // After a failed send the error summary takes the focus, so it is read first.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  });
+  // A link in the summary moves the focus into its field (not only the scroll).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) return;
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    field.scrollIntoView({block: "center"});
+    field.focus();
+  });
+
   // Print buttons: <button data-print>
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();

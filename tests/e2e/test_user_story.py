@@ -158,8 +158,10 @@ def test_missing_answers_in_the_browser_keep_what_was_typed(browser_for, reporte
     page.get_by_label("Not in the list? Describe it").fill("The board in the library")
     page.get_by_role("button", name="Send to the service desk").click()
 
-    expect(page.get_by_test_id("form-errors")).to_be_visible()
-    expect(page.get_by_text("Say what exactly happened")).to_be_visible()
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Say what exactly happened").click()
+    expect(page.get_by_label("What exactly happened?")).to_be_focused()
     expect(page.get_by_label("What is wrong, in a few words?")).to_have_value(
         "Whiteboard pen does not draw"
     )

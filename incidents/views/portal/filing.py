@@ -2,13 +2,14 @@
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from incidents import selectors, workflow
+from incidents import pending_photos, selectors, workflow
 from incidents.forms.portal import EquipmentLookupForm, IncidentReportForm
 from incidents.forms.sheet import SheetForm
 from incidents.models import Incident
@@ -19,17 +20,36 @@ from .knowledge import help_for
 @require_http_methods(["GET", "POST"])
 @login_required
 def report(request):
-    """The incident sheet. One submission token per rendered form: one incident."""
+    """The incident sheet. One submission token per rendered form: one incident.
+
+    The same sheet sent twice (double click, reload, Back then Send, two tabs) files
+    once and takes the person to the incident already filed. After a failed send
+    the photos that passed their checks are kept (`incidents.pending_photos`).
+    """
+    kept_photos: list[dict] = []
     if request.method == "POST":
-        already = _incident_for_token(request.user, request.POST.get("submission_token"))
+        token = request.POST.get("submission_token")
+        already = _incident_for_token(request.user, token)
         if already is not None:
-            return redirect("incidents:confirmation", ref=already.reference)
-        form = IncidentReportForm(request.POST, request.FILES)
+            return _already_sent(request, already)
+        kept_ids = request.POST.getlist("keep_photo")
+        form = IncidentReportForm(request.POST, request.FILES, kept_photo_count=len(kept_ids))
         sheet_form = SheetForm(request.POST)
         if all([form.is_valid(), sheet_form.is_valid()]):
-            incident = _file(request, form, sheet_form)
+            same = selectors.same_sheet_filed_recently(
+                request.user,
+                summary=form.cleaned_data["summary"],
+                site=form.cleaned_data["site"],
+                happened=sheet_form.cleaned_data["happened"],
+            )
+            if same is not None:
+                return _already_sent(request, same)
+            token = form.cleaned_data["submission_token"]
+            kept = pending_photos.take(request.session, token, kept_ids)
+            incident = _file(request, form, sheet_form, kept)
             return redirect("incidents:confirmation", ref=incident.reference)
-        files_dropped = bool(request.FILES.getlist("photos"))
+        kept_photos = _keep_photos(request, form, kept_ids)
+        files_dropped = bool(request.FILES.getlist("photos")) and "photos" in form.errors
         help_context = help_for(form.cleaned_data.get("equipment"), _typed_text(request.POST))
         selected = form.cleaned_data.get("equipment")
     else:
@@ -48,12 +68,31 @@ def report(request):
             "sheet_form": sheet_form,
             "selected_equipment": selected,
             "files_dropped": files_dropped,
+            "kept_photos": kept_photos,
             **help_context,
         },
     )
 
 
-def _file(request, form, sheet_form) -> Incident:
+def _keep_photos(request, form, kept_ids) -> list[dict]:
+    """After a failed send: the photos still ticked, and the new ones that passed."""
+    token = form.cleaned_data.get("submission_token")
+    if token is None:
+        return []
+    pending_photos.retain(request.session, token, kept_ids)
+    pending_photos.keep(request.session, token, form.cleaned_data.get("photos") or [])
+    return pending_photos.listed(request.session, token)
+
+
+def _already_sent(request, incident):
+    messages.info(
+        request,
+        f"This sheet was already sent as {incident.reference}: it has not been sent twice.",
+    )
+    return redirect("incidents:confirmation", ref=incident.reference)
+
+
+def _file(request, form, sheet_form, kept_photos=()) -> Incident:
     data = form.cleaned_data
     token = data["submission_token"]
     try:
@@ -66,7 +105,7 @@ def _file(request, form, sheet_form) -> Incident:
             equipment_description=data["equipment_description"],
             sheet=sheet_form.sheet(),
             submission_token=token,
-            photos=data["photos"],
+            photos=[*data["photos"], *kept_photos],
         )
     except workflow.NotAllowed as error:
         raise PermissionDenied(str(error)) from error
