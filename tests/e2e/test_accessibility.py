@@ -69,7 +69,12 @@ def _more_states(world, request) -> dict[str, list[str]]:
         status=Status.SUBMITTED,
         summary="At-risk call",
     )[0]
-    workflow.incident_add_note(incident=waiting, by=desk, text="Asked about the charger")
+    workflow.incident_add_note(
+        version=workflow.current_version(waiting),
+        incident=waiting,
+        by=desk,
+        text="Asked about the charger",
+    )
     own = [new, waiting, done, late, close]
     details = [reverse("incidents:detail", args=[i.reference]) for i in own]
     return {
