@@ -44,6 +44,8 @@ REPORTER = {"reporter"}
 DESK = {"desk", "admin_user"}
 TECHNICIANS = {"technician", "other_technician", "admin_user"}
 SUPPORT = DESK | TECHNICIANS
+# A technician works only on a call passed to them (the desk on any): the assigned one.
+OWN = SUPPORT - {"other_technician"}
 OPEN = set(Status.values) - {Status.CLOSED}
 ACTIVE = OPEN - {Status.RESOLVED}
 WORKING = {Status.LOGGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD}
@@ -70,21 +72,21 @@ ROWS = {
         "started",
         "assigned",
     ),
-    "hold": row(SUPPORT, {S.ASSIGNED, S.IN_PROGRESS}, S.ON_HOLD, "held", "in_progress"),
-    "diagnose": row(SUPPORT, OPEN, None, "diagnosed", "logged"),
-    "record_cause": row(SUPPORT, OPEN, None, "cause_recorded", "in_progress"),
-    "resolve": row(SUPPORT, WORKING, S.RESOLVED, "resolved", "in_progress"),
+    "hold": row(OWN, {S.ASSIGNED, S.IN_PROGRESS}, S.ON_HOLD, "held", "in_progress"),
+    "diagnose": row(OWN, OPEN, None, "diagnosed", "in_progress"),
+    "record_cause": row(OWN, OPEN, None, "cause_recorded", "in_progress"),
+    "resolve": row(OWN, WORKING, S.RESOLVED, "resolved", "in_progress"),
     "close": row(DESK, OPEN, S.CLOSED, "closed", "resolved"),
     "reopen": row(REPORTER | DESK, {S.RESOLVED}, S.IN_PROGRESS, "reopened", "resolved"),
     "working_again": row(REPORTER | DESK, ACTIVE, None, "working_again", "logged"),
-    "message_reporter": row(SUPPORT, OPEN, None, "message_to_reporter", "logged"),
+    "message_reporter": row(OWN, OPEN, None, "message_to_reporter", "in_progress"),
     "reporter_reply": row(REPORTER, OPEN, None, "reporter_message", "logged"),
     "note": row(SUPPORT, EVERY, None, "note", "closed"),
-    "attach": row(REPORTER | SUPPORT, OPEN, None, "attached", "logged"),
+    "attach": row(REPORTER | OWN, OPEN, None, "attached", "in_progress"),
     "link_article": row(DESK, OPEN, None, "article_linked", "submitted"),
-    "link_problem": row(SUPPORT, OPEN, None, "escalated", "logged"),
-    "consult": row(SUPPORT, ACTIVE, None, "consulted", "in_progress"),
-    "consultation_update": row(SUPPORT, EVERY, None, "consultation_updated", "in_progress"),
+    "link_problem": row(OWN, OPEN, None, "escalated", "in_progress"),
+    "consult": row(OWN, ACTIVE, None, "consulted", "in_progress"),
+    "consultation_update": row(OWN, EVERY, None, "consultation_updated", "in_progress"),
 }
 
 P = ProblemStatus

@@ -249,7 +249,15 @@ def problem_in(state: str, world: World) -> Problem:
 
 
 def _link_incident(problem: Problem, by: Any, world: World) -> Problem:
+    from accounts import roles
+
     incident = file_incident(world.reporter, site=world.site, summary="Blank pages again")
+    # Logged and passed to the person (a technician works only on calls passed to them).
+    INCIDENT_MOVES["accept"](incident, world.desk, world)
+    if roles.is_technician(by):
+        workflow.incident_request_technician(
+            incident=incident, by=world.desk, technician=by, version=_v(incident)
+        )
     return workflow.problem_escalate(
         incident=incident, by=by, problem=problem, workaround="Use cable", version=_v(incident)
     )

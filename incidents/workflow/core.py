@@ -75,13 +75,14 @@ class Step:
         )
 
     def tell_owner(self, template: str, **context: Any) -> None:
-        """The technician keeps the service desk informed at all stages."""
+        """The technician keeps the service desk informed at all stages: the owner's
+        call is flagged and they are told (the whole desk while nobody owns it)."""
         incident = self.obj
         if incident.owner_id and incident.owner_id != self.by.pk:
             self.set(owner_unread=True)
         self.notify(
             Event.TECHNICIAN_UPDATE,
-            [incident.owner] if incident.owner else [],
+            [incident.owner] if incident.owner else notifications.desk_people(),
             template,
             **context,
         )

@@ -203,7 +203,9 @@ def problem_resolve(
         if root_cause:
             step.set(root_cause=root_cause)
         for incident in resolve_incidents:
-            if incident.problem_id != problem.pk or incident.status not in rules.WORKING:
+            # Those the person may not resolve (another technician's calls) are told
+            # by the reminder that the problem is resolved, to their own people.
+            if incident.problem_id != problem.pk or not rules.can(by, "resolve", incident):
                 continue
             resolved.append(
                 incident_resolve(
