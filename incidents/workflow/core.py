@@ -18,7 +18,14 @@ from django.utils import timezone
 
 from accounts import roles
 from incidents import notifications
-from incidents.models import CallLogEntry, Event, Incident, Problem, ProblemLogEntry
+from incidents.models import (
+    CallLogEntry,
+    EntryKind,
+    Event,
+    Incident,
+    Problem,
+    ProblemLogEntry,
+)
 from incidents.targets import sync_clock
 
 from .errors import Conflict, NotAllowed
@@ -159,9 +166,12 @@ def _save(step: Step, is_incident: bool) -> None:
 
 def _write_entries(step: Step, is_incident: bool) -> None:
     moved = step.obj.status != step.from_status
+    # The change of state goes on the move's status entry (its first entry if none).
+    kinds = [entry.kind for entry in step.entries]
+    carrier = kinds.index(EntryKind.STATUS) if EntryKind.STATUS in kinds else 0
     for index, entry in enumerate(step.entries):
         statuses = {}
-        if index == 0 and moved:
+        if index == carrier and moved:
             statuses = {"from_status": step.from_status, "to_status": step.obj.status}
         if is_incident:
             CallLogEntry.objects.create(
