@@ -8,6 +8,8 @@ from incidents.models import (
     Category,
     Channel,
     ClosureCode,
+    Consultation,
+    ConsultationStatus,
     EntryKind,
     Event,
     Incident,
@@ -84,8 +86,38 @@ def incident_close(
             code=label,
             resolution=resolution,
         )
+        _close_consultations(step, label)
         step.notify(Event.CLOSED, [current.reporter], "closed", code=label, resolution=resolution)
+        step.notify(
+            Event.CLOSED, [current.assignee], "closed_assignee", code=label, resolution=resolution
+        )
     return step.incident
+
+
+def _close_consultations(step: Step, code: str) -> None:
+    """No loose ends: consultations still open are closed with the call, with a note."""
+    current = step.incident
+    loose = list(
+        Consultation.objects.select_for_update()
+        .filter(incident=current)
+        .exclude(status=ConsultationStatus.CLOSED)
+        .select_related("group")
+        .order_by("id")
+    )
+    if not loose:
+        return
+    note = f"Closed with {current.reference} ({code.lower()})."
+    for consultation in loose:
+        consultation.status = ConsultationStatus.CLOSED
+        consultation.closed_at = step.now
+        consultation.closing_note = note
+        consultation.save(update_fields=["status", "closed_at", "closing_note"])
+    step.log(
+        "consultations_closed",
+        kind=EntryKind.CONSULTATION,
+        groups=[str(c.group) for c in loose],
+        note=note,
+    )
 
 
 def _log_before_closing(step: Step, category: Category | None, channel: str | None) -> None:
