@@ -57,6 +57,7 @@ ROWS = {
         DESK, {S.SUBMITTED, S.LOGGED}, S.AWAITING_USER, "returned_to_user", "submitted"
     ),
     "answer": row(REPORTER | DESK, {S.AWAITING_USER}, S.SUBMITTED, "answered", "awaiting_user"),
+    "answer_hold": row(REPORTER | DESK, {S.ON_HOLD}, S.IN_PROGRESS, "answered", "on_hold_for_user"),
     "accept": row(DESK, {S.SUBMITTED}, S.LOGGED, "accepted", "submitted"),
     "update_details": row(DESK, OPEN, None, "details_changed", "logged"),
     "take_ownership": row(DESK, OPEN, None, "ownership_taken", "submitted"),

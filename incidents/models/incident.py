@@ -45,6 +45,13 @@ STATUS_FOR_USER = {
     Status.RESOLVED: "Resolved – tell us if it is not fixed",
     Status.CLOSED: "Closed",
 }
+# While on hold, what the user is told depends on what the call waits for.
+ON_HOLD_FOR_USER = {
+    "supplier": "On hold – waiting for a supplier",
+    "parts": "On hold – waiting for parts",
+    "user": "On hold – the service desk is waiting for your answer",
+    "other": "On hold",
+}
 
 
 class Channel(models.TextChoices):
@@ -247,7 +254,16 @@ class Incident(models.Model):
 
     @property
     def status_for_user(self) -> str:
+        if self.status == Status.ON_HOLD and self.hold_reason in ON_HOLD_FOR_USER:
+            return ON_HOLD_FOR_USER[self.hold_reason]
         return STATUS_FOR_USER[Status(self.status)]
+
+    @property
+    def waits_for_user(self) -> bool:
+        """The desk waits for the user's answer: asked for more, or on hold for them."""
+        return self.status == Status.AWAITING_USER or (
+            self.status == Status.ON_HOLD and self.hold_reason == HoldReason.USER
+        )
 
 
 def format_reference(prefix: str, pk: int | None) -> str:

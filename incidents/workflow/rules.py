@@ -13,7 +13,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts import roles
-from incidents.models import ConsultationStatus, Incident, Problem, ProblemStatus, Status
+from incidents.models import (
+    ConsultationStatus,
+    HoldReason,
+    Incident,
+    Problem,
+    ProblemStatus,
+    Status,
+)
 
 from .errors import Conflict, InvalidMove, NotAllowed, WorkflowError
 
@@ -109,6 +116,20 @@ def on_their_call(user: Any, incident: Incident, now: datetime, **_: Any) -> Wor
     return NotAllowed(f"{incident.reference} is assigned to {incident.assignee}.")
 
 
+def waiting_for_the_user(
+    user: Any, incident: Incident, now: datetime, **_: Any
+) -> WorkflowError | None:
+    """Only a hold for the user's answer is ended by their answer."""
+    if incident.hold_reason == HoldReason.USER:
+        return None
+    return InvalidMove(f"{incident.reference} is not waiting for an answer from the user.")
+
+
+def answer_move(incident: Incident) -> str:
+    """The move a user's answer makes: back to the desk, or the end of a hold for them."""
+    return "answer_hold" if incident.status == Status.ON_HOLD else "answer"
+
+
 def from_the_pool(user: Any, incident: Incident, now: datetime, **_: Any) -> WorkflowError | None:
     """Only a call nobody has taken can be taken: whoever comes second is told."""
     if incident.assignee_id is None:
@@ -152,6 +173,13 @@ MOVES: dict[str, Move] = _table(
         "return_to_user", frozenset({Status.SUBMITTED, Status.LOGGED}), _desk, Status.AWAITING_USER
     ),
     Move("answer", frozenset({Status.AWAITING_USER}), _reporter_or_desk, Status.SUBMITTED),
+    Move(
+        "answer_hold",
+        frozenset({Status.ON_HOLD}),
+        _reporter_or_desk,
+        Status.IN_PROGRESS,
+        guards=(waiting_for_the_user,),
+    ),
     Move("accept", frozenset({Status.SUBMITTED}), _desk, Status.LOGGED),
     Move("update_details", OPEN, _desk),
     Move("take_ownership", OPEN, _desk),

@@ -54,6 +54,10 @@ def incident_hold(
         label = HoldReason(reason).label
         step.tell_owner("held", reason=label, note=note)
         step.log("held", kind=EntryKind.STATUS, public=True, text=note, reason=label, note=note)
+        if reason == HoldReason.USER:
+            step.notify(
+                Event.MORE_INFO_NEEDED, [step.incident.reporter], "held_for_user", note=note
+            )
     return step.incident
 
 
