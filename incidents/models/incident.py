@@ -259,6 +259,13 @@ class Incident(models.Model):
         return STATUS_FOR_USER[Status(self.status)]
 
     @property
+    def workaround_history(self) -> list[dict]:
+        """Every workaround recorded on the call, oldest first (see incidents.history)."""
+        from incidents.history import workarounds
+
+        return workarounds(self)
+
+    @property
     def waits_for_user(self) -> bool:
         """The desk waits for the user's answer: asked for more, or on hold for them."""
         return self.status == Status.AWAITING_USER or (
