@@ -85,7 +85,7 @@ ROWS = {
     "note": row(SUPPORT, EVERY, None, "note", "closed"),
     "attach": row(REPORTER | OWN, OPEN, None, "attached", "in_progress"),
     "link_article": row(DESK, OPEN, None, "article_linked", "submitted"),
-    "link_problem": row(OWN, OPEN, None, "escalated", "in_progress"),
+    "link_problem": row(OWN, EVERY, None, "escalated", "in_progress"),
     "consult": row(OWN, ACTIVE, None, "consulted", "in_progress"),
     "consultation_update": row(OWN, EVERY, None, "consultation_updated", "in_progress"),
 }

@@ -222,7 +222,8 @@ MOVES: dict[str, Move] = _table(
     Move("note", EVERY, _support),
     Move("attach", OPEN, _reporter_or_support, guards=(on_their_call,)),
     Move("link_article", OPEN, _desk),
-    Move("link_problem", OPEN, _support, guards=(on_their_call,)),
+    # Also after closure: the desk's follow-up into problem management.
+    Move("link_problem", EVERY, _support, guards=(on_their_call,)),
     Move("consult", ACTIVE, _support, guards=(on_their_call,)),
     Move(
         "consultation_update",
