@@ -3,6 +3,7 @@ the cause behind incidents), "It's working again" is offered before a visit, and
 README's workflow says what the code does."""
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 from django.urls import reverse
@@ -35,11 +36,15 @@ def test_before_a_visit_the_user_is_told_they_can_say_it_works_again(
 def _readme_moves() -> set[tuple[str, str]]:
     block = README.read_text().split("### The workflow", 1)[1].split("```")[1]
     pairs = set()
-    for sources, target in re.findall(r"([a-z_| ]+?) ──\([^)]*\)──▶ ([a-z_]+)", block):
-        for source in sources.split("|"):
-            if source.strip() in Status.values and target in Status.values:
-                pairs.add((source.strip(), target))
-    return pairs
+    for line in block.splitlines():
+        # "a | b ──(who: what)──▶ c ──(…)──▶ d   e ──(…)──▶ f": each arrow joins the
+        # states before it to the state after it.
+        parts = re.split(r" ──\([^)]*\)──▶ ", line.strip())
+        for before, after in pairwise(parts):
+            sources = [word.strip() for word in before.split("  ")[-1].split("|")]
+            target = after.split()[0]
+            pairs |= {(source, target) for source in sources if source in Status.values}
+    return {(source, target) for source, target in pairs if target in Status.values}
 
 
 def test_every_move_in_the_readme_exists_in_the_move_table():
