@@ -59,3 +59,21 @@ def render_notification(name: str, context: dict[str, Any]) -> tuple[str, str]:
     subject = render_to_string(f"{template}#subject", context)
     body = render_to_string(f"{template}#body", context)
     return single_line(subject), body.strip()
+
+
+def workarounds(incident: Any) -> list[dict[str, Any]]:
+    """Every workaround put in place on the incident, oldest first, from its call log:
+    recorded with the cause, as the resolution, or when escalated to a problem. A new
+    one never hides an earlier one."""
+    found: list[dict[str, Any]] = []
+    entries = incident.log.filter(
+        event__in=("cause_recorded", "resolved", "escalated")
+    ).select_related("actor")
+    for entry in entries.order_by("at", "id"):
+        data = entry.data or {}
+        text = data.get("workaround", "")
+        if entry.event == "resolved":
+            text = data.get("resolution", "") if data.get("resolution_kind") == "Workaround" else ""
+        if text and (not found or found[-1]["text"] != text):
+            found.append({"at": entry.at, "by": entry.actor, "text": text})
+    return found

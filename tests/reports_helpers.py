@@ -50,7 +50,9 @@ def at(month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
 
 
 def make(reporter, site, **fields) -> Incident:
-    """File through the workflow, then set the exact timestamps and state."""
+    """File through the workflow, then set the exact timestamps and state. A call the
+    desk answered was logged (accepted) then; H, never answered, was never logged."""
+    fields.setdefault("logged_at", fields.get("responded_at"))
     incident = file_incident(reporter, site=site)
     Incident.objects.filter(pk=incident.pk).update(**fields)
     return Incident.objects.get(pk=incident.pk)

@@ -81,10 +81,11 @@ def test_closing_without_a_resolution_is_refused(client_for, desk, incident):
     assert "Record the resolution before closing." in page
 
 
-def test_close_a_duplicate_by_its_original(client_for, desk, reporter, site):
+def test_close_a_duplicate_by_its_original(client_for, desk, reporter, site, category):
     original = file_incident(reporter, site=site)
     duplicate = file_incident(reporter, site=site)
 
+    # Never logged: it is logged (category, how reported) as it is closed.
     post(
         client_for(desk),
         duplicate,
@@ -92,6 +93,8 @@ def test_close_a_duplicate_by_its_original(client_for, desk, reporter, site):
         "close",
         code="duplicate",
         duplicate_of=original.reference.lower(),
+        category=category.pk,
+        channel="web",
     )
 
     duplicate = fresh(duplicate)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from helpdesk.spreadsheet import formula_safe as csv_safe
 from incidents import workflow
 from tests.desk_helpers import logged, many_incidents
-from tests.factories import file_incident
+from tests.factories import CategoryFactory, file_incident
 
 EXPORT = reverse("incidents:desk_export")
 
@@ -104,7 +104,12 @@ def test_export_of_no_filters_is_the_open_calls(client_for, desk, reporter, site
     open_one = file_incident(reporter, site=site)
     closed = file_incident(reporter, site=site)
     workflow.incident_close(
-        version=workflow.current_version(closed), incident=closed, by=desk, code="not_an_incident"
+        version=workflow.current_version(closed),
+        incident=closed,
+        by=desk,
+        code="not_an_incident",
+        category=CategoryFactory(name="Printing"),  # never logged: logged as it is closed
+        channel="phone",
     )
 
     rows = rows_of(client_for(desk).get(EXPORT))

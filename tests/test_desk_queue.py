@@ -53,7 +53,12 @@ def test_default_view_lists_open_calls_newest_first(desk_client, desk, reporter,
     newer = file_incident(reporter, site=site, summary="Whiteboard pen lost")
     closed = file_incident(reporter, site=site, summary="Old and done")
     workflow.incident_close(
-        version=workflow.current_version(closed), incident=closed, by=desk, code="not_an_incident"
+        version=workflow.current_version(closed),
+        incident=closed,
+        by=desk,
+        code="not_an_incident",
+        category=CategoryFactory(name="Printing"),  # never logged: logged as it is closed
+        channel="phone",
     )
 
     response = desk_client.get(QUEUE)
@@ -101,7 +106,12 @@ def test_filter_by_several_states(desk_client, desk, reporter, site):
 def test_closed_calls_are_listed_when_asked_for(desk_client, desk, reporter, site):
     closed = file_incident(reporter, site=site)
     workflow.incident_close(
-        version=workflow.current_version(closed), incident=closed, by=desk, code="not_an_incident"
+        version=workflow.current_version(closed),
+        incident=closed,
+        by=desk,
+        code="not_an_incident",
+        category=CategoryFactory(name="Printing"),  # never logged: logged as it is closed
+        channel="phone",
     )
     file_incident(reporter, site=site)
 

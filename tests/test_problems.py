@@ -223,7 +223,9 @@ def test_the_problem_page_lists_incidents_root_cause_workaround_and_state(
     first = passed_incident(
         reporter, desk, technician=technician, site=site, summary="No Wi-Fi in C4"
     )
-    second = passed_incident(reporter, desk, site=site, summary="Laptops disconnect in C2")
+    second = passed_incident(
+        reporter, desk, technician=technician, site=site, summary="Laptops disconnect in C2"
+    )
     for incident in (first, second):
         workflow.problem_escalate(
             version=workflow.current_version(incident),
@@ -348,8 +350,10 @@ def test_resolving_a_problem_resolves_the_chosen_incidents(
     chosen = passed_incident(
         reporter, desk, technician=technician, site=site, summary="No Wi-Fi in C4"
     )
-    also = passed_incident(other_reporter, desk, site=site, summary="C2 drops")
-    left = passed_incident(reporter, desk, site=site, summary="C1 slow")
+    also = passed_incident(
+        other_reporter, desk, technician=technician, site=site, summary="C2 drops"
+    )
+    left = passed_incident(reporter, desk, technician=technician, site=site, summary="C1 slow")
     for incident in (chosen, also, left):
         workflow.problem_escalate(
             version=workflow.current_version(incident),
@@ -449,7 +453,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
     )
     workflow.problem_escalate(
         version=workflow.current_version(passed_incident(reporter, desk, site=site)),
-        incident=passed_incident(reporter, desk, site=site),
+        incident=passed_incident(reporter, desk, technician=technician, site=site),
         by=technician,
         problem=problem,
         workaround="w",
@@ -465,7 +469,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
         if index % 3 == 0:
             workflow.problem_escalate(
                 version=workflow.current_version(passed_incident(reporter, desk, site=site)),
-                incident=passed_incident(reporter, desk, site=site),
+                incident=passed_incident(reporter, desk, technician=technician, site=site),
                 by=technician,
                 problem=problem,
                 workaround="w",
@@ -513,7 +517,7 @@ def test_incidents_keep_their_own_rows(reporter, desk, technician, site):
     """Sanity: problem_resolve never touches incidents of other problems."""
     mine = workflow.problem_open(by=technician, title="A", description="a")
     other = workflow.problem_open(by=technician, title="B", description="b")
-    stranger = passed_incident(reporter, desk, site=site)
+    stranger = passed_incident(reporter, desk, technician=technician, site=site)
     workflow.problem_escalate(
         version=workflow.current_version(stranger),
         incident=stranger,

@@ -114,4 +114,4 @@ def test_report_page_query_count_is_fixed(
     seed(55, **people)
     with django_assert_num_queries(expected):
         response = client.get("/reports/service/")
-    assert response.context["report"].logged == 60
+    assert response.context["report"].reported == 60

@@ -8,6 +8,7 @@ import pytest
 from incidents import reporting, targets
 from incidents.models import Incident
 from incidents.reporting import Period
+from tests.html import parse
 from tests.reports_helpers import DAY, HOUR, build_february
 
 
@@ -22,12 +23,13 @@ def report(february):
 
 
 def test_calls_logged_resolved_and_closed(report):
-    assert (report.logged, report.resolved, report.closed) == (7, 5, 5)
+    # Logged means accepted by the desk: H was reported but never logged.
+    assert (report.reported, report.logged, report.resolved, report.closed) == (7, 6, 5, 5)
 
 
 def test_all_sites_include_the_annex(february):
     everywhere = reporting.service_report(Period(date(2026, 2, 1), date(2026, 2, 28)))
-    assert (everywhere.logged, everywhere.resolved, everywhere.closed) == (8, 6, 6)
+    assert (everywhere.reported, everywhere.resolved, everywhere.closed) == (8, 6, 6)
     assert [(g.name, g.consulted) for g in everywhere.consultations] == [
         ("Network team", 2),
         ("Printer supplier", 2),
@@ -80,8 +82,10 @@ def test_resolution_target_compliance_by_priority(report):
 
 
 def test_first_contact_resolved_itself_and_reopen_rates(report):
-    assert (report.first_contact.count, report.first_contact.total) == (2, 5)  # C and D
-    assert report.first_contact.percent == 40.0
+    # Of A, B, C and F (closed with a fix or a workaround), only C never went to a
+    # technician; D "resolved itself" counts neither way.
+    assert (report.first_contact.count, report.first_contact.total) == (1, 4)
+    assert report.first_contact.percent == 25.0
     assert (report.resolved_itself.count, report.resolved_itself.percent) == (1, 20.0)  # D
     assert (report.reopened.count, report.reopened.percent) == (1, 20.0)  # B
 
@@ -173,7 +177,9 @@ def test_the_report_page_shows_the_figures(client_for, admin_user, february):
     assert response.status_code == 200
     page = response.content.decode()
     assert "1 February 2026 – 28 February 2026 · Main building" in page
-    assert "2 of 5 (40%)" in page  # first-contact resolution
+    assert "1 of 4 (25%)" in page  # first-contact resolution
+    definition = parse(page).testid("first-contact-definition").text
+    assert "never passed to a technician" in definition and "resolved itself" in definition
     assert "12 h 30 min" in page  # P3 mean time to resolve
     assert "Printer supplier" in page
     assert "PR-001" in page
@@ -198,3 +204,27 @@ def test_targets_met_are_the_target_modules_met(report):
         resolve_met = [c for c in resolved if targets.target_clocks(c)[1].state == targets.MET]
         assert (row.respond.met, row.resolve.met) == (len(respond_met), len(resolve_met))
     assert sum(row.resolve.met for row in report.priorities) == 3  # A, C and D
+
+
+def test_a_call_that_resolved_itself_is_no_first_contact_resolution(reporter, desk, site):
+    """One "resolved itself" used to read as 100% first-contact resolution; and a sheet
+    closed without the desk accepting it was counted as logged."""
+    from django.utils import timezone
+
+    from incidents import workflow
+    from tests.factories import CategoryFactory, file_incident
+
+    call = file_incident(reporter, site=site)
+    workflow.incident_close(
+        incident=call,
+        by=desk,
+        code="resolved_itself",
+        category=CategoryFactory(name="Printing"),
+        channel="phone",
+        version=workflow.current_version(call),
+    )
+    today = timezone.localdate()
+    report = reporting.service_report(Period(today, today))
+    assert (report.first_contact.count, report.first_contact.total) == (0, 0)
+    assert str(report.first_contact) == "—"
+    assert (report.reported, report.logged, report.closed) == (1, 1, 1)

@@ -58,7 +58,7 @@ def test_weeks_follow_local_time_when_the_clocks_go_forward(reporter, site):
 
     report = reporting.service_report(Period(date(2026, 3, 1), date(2026, 3, 31)))
 
-    assert report.logged == 3
+    assert report.reported == 3
     assert [(w.start.day, w.end.day) for w in report.weeks] == [
         (1, 1),
         (2, 8),

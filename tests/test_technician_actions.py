@@ -346,7 +346,12 @@ def test_the_panel_offers_the_moves_the_state_allows(client, technician, reporte
     pooled = passed_incident(reporter, desk, site=site)
     client.force_login(technician)
     tech = client.get(pooled.get_absolute_url()).context["tech"]
-    assert tech["can_take"] and tech["can_start"] and tech["can_diagnose"] and tech["can_escalate"]
+    assert tech["can_take"] and tech["can_start"]
+    # A pool call is taken before anything is recorded on it.
+    assert not tech["can_diagnose"] and not tech["can_escalate"]
+    workflow.incident_take(version=workflow.current_version(pooled), incident=pooled, by=technician)
+    tech = client.get(pooled.get_absolute_url()).context["tech"]
+    assert tech["can_diagnose"] and tech["can_escalate"] and not tech["can_take"]
 
     workflow.incident_close(
         version=workflow.current_version(pooled), incident=pooled, by=desk, code="not_an_incident"

@@ -44,6 +44,8 @@ REPORTER = {"reporter"}
 DESK = {"desk", "admin_user"}
 TECHNICIANS = {"technician", "other_technician", "admin_user"}
 SUPPORT = DESK | TECHNICIANS
+# A technician works only on a call passed to them (the desk on any): the assigned one.
+OWN = SUPPORT - {"other_technician"}
 OPEN = set(Status.values) - {Status.CLOSED}
 ACTIVE = OPEN - {Status.RESOLVED}
 WORKING = {Status.LOGGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD}
@@ -55,6 +57,7 @@ ROWS = {
         DESK, {S.SUBMITTED, S.LOGGED}, S.AWAITING_USER, "returned_to_user", "submitted"
     ),
     "answer": row(REPORTER | DESK, {S.AWAITING_USER}, S.SUBMITTED, "answered", "awaiting_user"),
+    "answer_hold": row(REPORTER | DESK, {S.ON_HOLD}, S.IN_PROGRESS, "answered", "on_hold_for_user"),
     "accept": row(DESK, {S.SUBMITTED}, S.LOGGED, "accepted", "submitted"),
     "update_details": row(DESK, OPEN, None, "details_changed", "logged"),
     "take_ownership": row(DESK, OPEN, None, "ownership_taken", "submitted"),
@@ -70,21 +73,21 @@ ROWS = {
         "started",
         "assigned",
     ),
-    "hold": row(SUPPORT, {S.ASSIGNED, S.IN_PROGRESS}, S.ON_HOLD, "held", "in_progress"),
-    "diagnose": row(SUPPORT, OPEN, None, "diagnosed", "logged"),
-    "record_cause": row(SUPPORT, OPEN, None, "cause_recorded", "in_progress"),
-    "resolve": row(SUPPORT, WORKING, S.RESOLVED, "resolved", "in_progress"),
+    "hold": row(OWN, {S.ASSIGNED, S.IN_PROGRESS}, S.ON_HOLD, "held", "in_progress"),
+    "diagnose": row(OWN, OPEN, None, "diagnosed", "in_progress"),
+    "record_cause": row(OWN, OPEN, None, "cause_recorded", "in_progress"),
+    "resolve": row(OWN, WORKING, S.RESOLVED, "resolved", "in_progress"),
     "close": row(DESK, OPEN, S.CLOSED, "closed", "resolved"),
     "reopen": row(REPORTER | DESK, {S.RESOLVED}, S.IN_PROGRESS, "reopened", "resolved"),
     "working_again": row(REPORTER | DESK, ACTIVE, None, "working_again", "logged"),
-    "message_reporter": row(SUPPORT, OPEN, None, "message_to_reporter", "logged"),
+    "message_reporter": row(OWN, OPEN, None, "message_to_reporter", "in_progress"),
     "reporter_reply": row(REPORTER, OPEN, None, "reporter_message", "logged"),
     "note": row(SUPPORT, EVERY, None, "note", "closed"),
-    "attach": row(REPORTER | SUPPORT, OPEN, None, "attached", "logged"),
+    "attach": row(REPORTER | OWN, OPEN, None, "attached", "in_progress"),
     "link_article": row(DESK, OPEN, None, "article_linked", "submitted"),
-    "link_problem": row(SUPPORT, OPEN, None, "escalated", "logged"),
-    "consult": row(SUPPORT, ACTIVE, None, "consulted", "in_progress"),
-    "consultation_update": row(SUPPORT, EVERY, None, "consultation_updated", "in_progress"),
+    "link_problem": row(OWN, EVERY, None, "escalated", "in_progress"),
+    "consult": row(OWN, ACTIVE, None, "consulted", "in_progress"),
+    "consultation_update": row(OWN, EVERY, None, "consultation_updated", "in_progress"),
 }
 
 P = ProblemStatus

@@ -22,7 +22,7 @@ from incidents.models import (
     ResolutionKind,
     Status,
 )
-from tests.factories import SupportGroupFactory, UserFactory, file_incident
+from tests.factories import CategoryFactory, SupportGroupFactory, UserFactory, file_incident
 
 # The kinds of person: the fixtures of tests/conftest.py, and a second technician.
 ROLES = ("reporter", "other_reporter", "desk", "technician", "other_technician", "admin_user")
@@ -36,6 +36,7 @@ INCIDENT_STATES = (
     "pool",
     "in_progress",
     "on_hold",
+    "on_hold_for_user",
     "resolved",
     "closed",
 )
@@ -118,11 +119,14 @@ def incident_in(state: str, world: World) -> Incident:
     if state in ("assigned", "pool"):
         return Incident.objects.get(pk=incident.pk)
     workflow.incident_start(incident=incident, by=technician, version=_v(incident))
-    if state == "on_hold":
+    if state in ("on_hold", "on_hold_for_user"):
         workflow.incident_hold(
-            incident=incident, by=technician, reason="parts", version=_v(incident)
+            incident=incident,
+            by=technician,
+            reason="user" if state == "on_hold_for_user" else "parts",
+            version=_v(incident),
         )
-    if state in ("in_progress", "on_hold"):
+    if state in ("in_progress", "on_hold", "on_hold_for_user"):
         return Incident.objects.get(pk=incident.pk)
     workflow.incident_resolve(
         incident=incident, by=technician, resolution="New toner.", version=_v(incident)
@@ -150,6 +154,9 @@ INCIDENT_MOVES: dict[str, Callable[[Incident, Any, World], Any]] = {
     ),
     "answer": lambda i, by, w: workflow.incident_answer(
         incident=i, by=by, answer="Room 12.", version=_v(i)
+    ),
+    "answer_hold": lambda i, by, w: workflow.incident_answer_hold(
+        incident=i, by=by, answer="Room 12 is free after 3pm.", version=_v(i)
     ),
     "accept": lambda i, by, w: workflow.incident_accept(
         incident=i, by=by, category=None, impact=1, urgency=2, version=_v(i)
@@ -181,7 +188,13 @@ INCIDENT_MOVES: dict[str, Callable[[Incident, Any, World], Any]] = {
         incident=i, by=by, resolution="New toner.", kind=ResolutionKind.FIX, version=_v(i)
     ),
     "close": lambda i, by, w: workflow.incident_close(
-        incident=i, by=by, code=ClosureCode.FIXED, resolution="New toner.", version=_v(i)
+        incident=i,
+        by=by,
+        code=ClosureCode.FIXED,
+        resolution="New toner.",
+        category=CategoryFactory(name="Printing"),  # logged as it is closed, if never logged
+        channel="phone",
+        version=_v(i),
     ),
     "reopen": lambda i, by, w: workflow.incident_reopen(
         incident=i, by=by, reason="Still blank pages.", version=_v(i)
@@ -249,7 +262,15 @@ def problem_in(state: str, world: World) -> Problem:
 
 
 def _link_incident(problem: Problem, by: Any, world: World) -> Problem:
+    from accounts import roles
+
     incident = file_incident(world.reporter, site=world.site, summary="Blank pages again")
+    # Logged and passed to the person (a technician works only on calls passed to them).
+    INCIDENT_MOVES["accept"](incident, world.desk, world)
+    if roles.is_technician(by):
+        workflow.incident_request_technician(
+            incident=incident, by=world.desk, technician=by, version=_v(incident)
+        )
     return workflow.problem_escalate(
         incident=incident, by=by, problem=problem, workaround="Use cable", version=_v(incident)
     )
@@ -292,4 +313,8 @@ def attempt(make: Callable[[], Any]) -> workflow.WorkflowError | None:
     return None
 
 
-STATUS_OF_STATE = {"pool": Status.ASSIGNED, "open_without_workaround": "open"}
+STATUS_OF_STATE = {
+    "pool": Status.ASSIGNED,
+    "on_hold_for_user": Status.ON_HOLD,
+    "open_without_workaround": "open",
+}

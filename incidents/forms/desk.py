@@ -190,12 +190,32 @@ class CloseForm(VersionedForm):
         help_text="For a duplicate: the incident it duplicates, e.g. INC-000123.",
     )
 
+    # A sheet never logged is logged as it is closed: the call log needs both.
+    category = forms.ModelChoiceField(
+        label="Category (it is logged as it is closed)",
+        queryset=Category.objects.filter(is_active=True),
+        required=False,
+    )
+    channel = forms.ChoiceField(
+        label="How it was reported", choices=[("", "---------"), *Channel.choices], required=False
+    )
+
     def __init__(self, *args, incident: Incident | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.incident = incident
+        if incident is not None and incident.logged_at is not None:
+            del self.fields["category"], self.fields["channel"]
+        elif incident is not None:
+            self.initial.setdefault("channel", incident.channel)
+            self.initial.setdefault("category", incident.category_id)
 
     def clean(self):
         data = super().clean()
+        if "category" in self.fields:
+            if data.get("category") is None and "category" not in self.errors:
+                self.add_error("category", "Choose the category it is logged under.")
+            if not data.get("channel") and "channel" not in self.errors:
+                self.add_error("channel", "Say how it was reported.")
         original = data.get("duplicate_of")
         if data.get("code") == ClosureCode.DUPLICATE:
             if original is None and "duplicate_of" not in self.errors:

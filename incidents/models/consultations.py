@@ -39,6 +39,7 @@ class Consultation(models.Model):
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    closing_note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-contacted_at", "-id"]

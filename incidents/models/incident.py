@@ -228,6 +228,20 @@ class Incident(models.Model):
         """The state in the words the reporter sees."""
         return status_label(self.status, Audience.REPORTER, hold_reason=self.hold_reason)
 
+    @property
+    def workaround_history(self) -> list[dict]:
+        """Every workaround recorded on the call, oldest first (see incidents.history)."""
+        from incidents.history import workarounds
+
+        return workarounds(self)
+
+    @property
+    def waits_for_user(self) -> bool:
+        """The desk waits for the user's answer: asked for more, or on hold for them."""
+        return self.status == Status.AWAITING_USER or (
+            self.status == Status.ON_HOLD and self.hold_reason == HoldReason.USER
+        )
+
 
 def format_reference(prefix: str, pk: int | None) -> str:
     return f"{prefix}-{pk:06d}" if pk else f"{prefix}-new"

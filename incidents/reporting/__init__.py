@@ -17,7 +17,9 @@ What each figure means (a "call" is an incident; times are the school's local ti
 
 The service report, for a period and a site or all sites:
 
-- **logged** in the period: reported (``created_at``) within it, whatever became of it.
+- **logged** in the period: accepted and logged by the service desk (``logged_at``) within
+  it; **reported**: sheets received (``created_at``) within it, logged or not. The
+  per-week series, the top lists and the response times count the calls reported.
 - **resolved** / **closed**: ``resolved_at`` / ``closed_at`` within the period. A reopened
   call loses its ``resolved_at`` and counts when it is resolved again.
 - **time to respond**: ``responded_at - created_at``, for the calls logged in the period
@@ -29,8 +31,12 @@ The service report, for a period and a site or all sites:
   the period. Resolution target met: the target module's *met* (``resolved_at <=
   resolution_due_at``, the due time already moved on by every pause), out of every
   call resolved in the period.
-- **first-contact resolution**, **"resolved itself"** and **reopen** rates: shares of
-  the calls closed in the period that never went to a technician (``assigned_at`` empty),
+- **first-contact resolution**: of the calls closed in the period with a fix or a
+  workaround (closure codes *fixed* and *workaround in place*), those never passed to a
+  technician (``assigned_at`` empty): duplicates, "not an incident", "no fault found" and
+  "resolved itself" are not counted either way (`service.FIRST_CONTACT_DEFINITION`,
+  shown beside the figure).
+- **"resolved itself"** and **reopen** rates: shares of the calls closed in the period
   that were closed as resolved itself, and that were reopened at least once.
 - **resolved by a fix / a workaround / neither**: the calls resolved in the period by
   their resolution kind.

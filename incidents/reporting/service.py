@@ -69,10 +69,19 @@ class GroupTurnaround:
     turnaround: Timing
 
 
+# First-contact resolution, in one place: the page shows these words beside the figure.
+FIRST_CONTACT_DEFINITION = (
+    "Calls the service desk closed itself, never passed to a technician, with a fix or "
+    "a known fix (workaround) applied, out of all calls closed with a fix or a workaround. "
+    'Duplicates, "not an incident", "no fault found" and "resolved itself" are left out.'
+)
+FIXED_AT_CLOSURE = Q(closure_code__in=[ClosureCode.FIXED, ClosureCode.WORKAROUND])
+
+
 @dataclass
 class ServiceReport:
     period: Period
-    logged: int
+    logged: int  # accepted and logged by the desk in the period
     resolved: int
     closed: int
     first_contact: Rate
@@ -93,6 +102,8 @@ class ServiceReport:
     problems_proactive: int
     known_errors: int
     consultations: list[GroupTurnaround] = field(default_factory=list)
+    reported: int = 0  # incident sheets received in the period, logged or not
+    first_contact_definition: str = FIRST_CONTACT_DEFINITION
 
     @property
     def problems_opened(self) -> int:
@@ -132,10 +143,14 @@ def service_report(period: Period, *, now: datetime | None = None) -> ServiceRep
         incidents.filter(created_at__lt=end)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
         .aggregate(
-            logged=Count("pk", filter=within("created_at", start, end)),
+            reported=Count("pk", filter=within("created_at", start, end)),
+            logged=Count("pk", filter=within("logged_at", start, end)),
             resolved=Count("pk", filter=resolved_in),
             closed=Count("pk", filter=closed_in),
-            first_contact=Count("pk", filter=closed_in & Q(assigned_at__isnull=True)),
+            fix_closed=Count("pk", filter=closed_in & FIXED_AT_CLOSURE),
+            first_contact=Count(
+                "pk", filter=closed_in & FIXED_AT_CLOSURE & Q(assigned_at__isnull=True)
+            ),
             resolved_itself=Count(
                 "pk", filter=closed_in & Q(closure_code=ClosureCode.RESOLVED_ITSELF)
             ),
@@ -186,9 +201,10 @@ def service_report(period: Period, *, now: datetime | None = None) -> ServiceRep
     return ServiceReport(
         period=period,
         logged=totals["logged"],
+        reported=totals["reported"],
         resolved=totals["resolved"],
         closed=totals["closed"],
-        first_contact=Rate(totals["first_contact"], totals["closed"]),
+        first_contact=Rate(totals["first_contact"], totals["fix_closed"]),
         resolved_itself=Rate(totals["resolved_itself"], totals["closed"]),
         reopened=Rate(totals["reopened"], totals["closed"]),
         resolved_by_fix=totals["by_fix"],

@@ -4,9 +4,19 @@ from typing import Any
 
 from accounts import roles
 from incidents import notifications
-from incidents.models import ClosureCode, EntryKind, Event, Incident, ResolutionKind
+from incidents.models import (
+    Category,
+    Channel,
+    ClosureCode,
+    Consultation,
+    ConsultationStatus,
+    EntryKind,
+    Event,
+    Incident,
+    ResolutionKind,
+)
 
-from .core import transition
+from .core import Step, transition
 from .errors import InvalidInput
 
 # The resolution a closure code implies when none was written.
@@ -24,12 +34,20 @@ def incident_close(
     code: str,
     resolution: str = "",
     duplicate_of: Incident | None = None,
+    category: Category | None = None,
+    channel: str | None = None,
     version: int,
 ) -> Incident:
-    """Close the call with a closure code and tell the user the resolution."""
+    """Close the call with a closure code and tell the user the resolution.
+
+    A sheet the desk never logged is logged first, with its category and how it
+    was received (both needed): nothing is closed without being in the call log.
+    """
     with transition(incident, "close", by, version) as step:
         if code not in ClosureCode.values:
             raise InvalidInput("Choose a closure code.")
+        if step.incident.logged_at is None:
+            _log_before_closing(step, category, channel)
         if code == ClosureCode.DUPLICATE:
             if duplicate_of is None:
                 raise InvalidInput("Say which incident this one duplicates.")
@@ -68,8 +86,60 @@ def incident_close(
             code=label,
             resolution=resolution,
         )
+        _close_consultations(step, label)
         step.notify(Event.CLOSED, [current.reporter], "closed", code=label, resolution=resolution)
+        step.notify(
+            Event.CLOSED, [current.assignee], "closed_assignee", code=label, resolution=resolution
+        )
     return step.incident
+
+
+def _close_consultations(step: Step, code: str) -> None:
+    """No loose ends: consultations still open are closed with the call, with a note."""
+    current = step.incident
+    loose = list(
+        Consultation.objects.select_for_update()
+        .filter(incident=current)
+        .exclude(status=ConsultationStatus.CLOSED)
+        .select_related("group")
+        .order_by("id")
+    )
+    if not loose:
+        return
+    note = f"Closed with {current.reference} ({code.lower()})."
+    for consultation in loose:
+        consultation.status = ConsultationStatus.CLOSED
+        consultation.closed_at = step.now
+        consultation.closing_note = note
+        consultation.save(update_fields=["status", "closed_at", "closing_note"])
+    step.log(
+        "consultations_closed",
+        kind=EntryKind.CONSULTATION,
+        groups=[str(c.group) for c in loose],
+        note=note,
+    )
+
+
+def _log_before_closing(step: Step, category: Category | None, channel: str | None) -> None:
+    current = step.incident
+    if category is None or channel not in Channel.values:
+        raise InvalidInput(
+            f"{current.reference} was never logged: choose its category and how it was "
+            "reported, so it is logged in the call log before it is closed."
+        )
+    step.set(
+        category=category,
+        channel=channel,
+        logged_at=step.now,
+        received_by=step.by,
+        owner=current.owner or step.by,
+    )
+    step.log(
+        "logged_on_closure",
+        kind=EntryKind.DETAILS,
+        category=str(category),
+        channel=Channel(channel).label,
+    )
 
 
 def incident_reopen(*, incident: Incident, by: Any, reason: str, version: int) -> Incident:

@@ -21,6 +21,7 @@ def incident_message_reporter(*, incident: Incident, by: Any, text: str, version
     """Support staff write to the reporter: in the public call log and in their inbox."""
     with transition(incident, "message_reporter", by, version) as step:
         step.respond()
+        step.tell_owner_if_technician("message_to_reporter_owner", message=text)
         step.log(
             "message_to_reporter",
             kind=EntryKind.MESSAGE_TO_USER,
@@ -74,9 +75,10 @@ def incident_attach(
         if not created:
             step.nothing_to_do()
             return created
+        names = [a.original_name for a in created]
         if not roles.is_support_staff(by) and step.incident.owner_id:
             step.set(owner_unread=True)
-        names = [a.original_name for a in created]
+        step.tell_owner_if_technician("attached", names=names)
         step.log(
             "attached", kind=EntryKind.ATTACHMENT, public=True, text=" ".join(names), names=names
         )

@@ -18,7 +18,14 @@ from django.utils import timezone
 
 from accounts import roles
 from incidents import notifications
-from incidents.models import CallLogEntry, Event, Incident, Problem, ProblemLogEntry
+from incidents.models import (
+    CallLogEntry,
+    EntryKind,
+    Event,
+    Incident,
+    Problem,
+    ProblemLogEntry,
+)
 from incidents.targets import sync_clock
 
 from .errors import Conflict, NotAllowed
@@ -75,13 +82,14 @@ class Step:
         )
 
     def tell_owner(self, template: str, **context: Any) -> None:
-        """The technician keeps the service desk informed at all stages."""
+        """The technician keeps the service desk informed at all stages: the owner's
+        call is flagged and they are told (the whole desk while nobody owns it)."""
         incident = self.obj
         if incident.owner_id and incident.owner_id != self.by.pk:
             self.set(owner_unread=True)
         self.notify(
             Event.TECHNICIAN_UPDATE,
-            [incident.owner] if incident.owner else [],
+            [incident.owner] if incident.owner else notifications.desk_people(),
             template,
             **context,
         )
@@ -158,9 +166,12 @@ def _save(step: Step, is_incident: bool) -> None:
 
 def _write_entries(step: Step, is_incident: bool) -> None:
     moved = step.obj.status != step.from_status
+    # The change of state goes on the move's status entry (its first entry if none).
+    kinds = [entry.kind for entry in step.entries]
+    carrier = kinds.index(EntryKind.STATUS) if EntryKind.STATUS in kinds else 0
     for index, entry in enumerate(step.entries):
         statuses = {}
-        if index == 0 and moved:
+        if index == carrier and moved:
             statuses = {"from_status": step.from_status, "to_status": step.obj.status}
         if is_incident:
             CallLogEntry.objects.create(

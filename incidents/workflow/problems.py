@@ -17,6 +17,7 @@ from incidents.models import (
     KnowledgeArticle,
     Problem,
     ResolutionKind,
+    Status,
 )
 
 from . import rules
@@ -71,16 +72,18 @@ def problem_escalate(
 
     Workarounds come first, to take the time pressure off the problem: escalation
     needs the workaround in place, or why there is none. The incident stays open
-    until a workaround or fix resolves it.
+    until a workaround or fix resolves it. A closed incident is linked as the desk's
+    follow-up after closure: its resolution is already recorded.
     """
     with transition(incident, "link_problem", by, version) as step:
         current = step.incident
+        closed = current.status == Status.CLOSED
         workaround = (
             workaround.strip()
             or current.workaround.strip()
             or (problem.workaround.strip() if problem is not None else "")
         )
-        if not workaround and not no_workaround_reason.strip():
+        if not workaround and not no_workaround_reason.strip() and not closed:
             raise InvalidInput(
                 "Record the workaround in place, or say why there is none, before escalating."
             )
@@ -121,7 +124,7 @@ def problem_escalate(
             "no_workaround_reason": "" if workaround else no_workaround_reason,
         }
         step.tell_owner("escalated", **data)
-        step.log("escalated", kind=EntryKind.PROBLEM, **data)
+        step.log("followed_up" if closed else "escalated", kind=EntryKind.PROBLEM, **data)
     return problem
 
 
@@ -203,7 +206,9 @@ def problem_resolve(
         if root_cause:
             step.set(root_cause=root_cause)
         for incident in resolve_incidents:
-            if incident.problem_id != problem.pk or incident.status not in rules.WORKING:
+            # Those the person may not resolve (another technician's calls) are told
+            # by the reminder that the problem is resolved, to their own people.
+            if incident.problem_id != problem.pk or not rules.can(by, "resolve", incident):
                 continue
             resolved.append(
                 incident_resolve(

@@ -22,6 +22,7 @@ from incidents.models import (
     TECHNICIAN_STATUSES,
     WORKING_STATUSES,
     ConsultationStatus,
+    HoldReason,
     Incident,
     Problem,
     ProblemStatus,
@@ -100,6 +101,41 @@ def by_the_assignee(user: Any, incident: Incident, now: datetime, **_: Any) -> W
     return NotAllowed(f"{incident.reference} is assigned to {incident.assignee}.")
 
 
+def on_their_call(user: Any, incident: Incident, now: datetime, **_: Any) -> WorkflowError | None:
+    """The service desk is the single point of contact: a technician works on a call
+    once the desk has logged it and passed it to them (or they took it from the pool).
+    The desk may act on any call; the reporter is not a technician and passes."""
+    if not roles.is_technician(user) or roles.is_desk(user):
+        return None
+    if incident.status in (Status.SUBMITTED, Status.AWAITING_USER):
+        return NotAllowed(
+            f"{incident.reference} has not been logged by the service desk yet: "
+            "the desk checks the sheet before a technician works on it."
+        )
+    if incident.assignee_id == user.pk:
+        return None
+    if incident.assignee_id is None:
+        return NotAllowed(
+            f"{incident.reference} has not been passed to you: take it from the pool first, "
+            "or ask the service desk for it."
+        )
+    return NotAllowed(f"{incident.reference} is assigned to {incident.assignee}.")
+
+
+def waiting_for_the_user(
+    user: Any, incident: Incident, now: datetime, **_: Any
+) -> WorkflowError | None:
+    """Only a hold for the user's answer is ended by their answer."""
+    if incident.hold_reason == HoldReason.USER:
+        return None
+    return InvalidMove(f"{incident.reference} is not waiting for an answer from the user.")
+
+
+def answer_move(incident: Incident) -> str:
+    """The move a user's answer makes: back to the desk, or the end of a hold for them."""
+    return "answer_hold" if incident.status == Status.ON_HOLD else "answer"
+
+
 def from_the_pool(user: Any, incident: Incident, now: datetime, **_: Any) -> WorkflowError | None:
     """Only a call nobody has taken can be taken: whoever comes second is told."""
     if incident.assignee_id is None:
@@ -143,6 +179,13 @@ MOVES: dict[str, Move] = _table(
         "return_to_user", frozenset({Status.SUBMITTED, Status.LOGGED}), _desk, Status.AWAITING_USER
     ),
     Move("answer", frozenset({Status.AWAITING_USER}), _reporter_or_desk, Status.SUBMITTED),
+    Move(
+        "answer_hold",
+        frozenset({Status.ON_HOLD}),
+        _reporter_or_desk,
+        Status.IN_PROGRESS,
+        guards=(waiting_for_the_user,),
+    ),
     Move("accept", frozenset({Status.SUBMITTED}), _desk, Status.LOGGED),
     Move("update_details", OPEN, _desk),
     Move("take_ownership", OPEN, _desk),
@@ -161,10 +204,16 @@ MOVES: dict[str, Move] = _table(
         Status.IN_PROGRESS,
         guards=(by_the_assignee,),
     ),
-    Move("hold", frozenset({Status.ASSIGNED, Status.IN_PROGRESS}), _support, Status.ON_HOLD),
-    Move("diagnose", OPEN, _support),
-    Move("record_cause", OPEN, _support),
-    Move("resolve", WORKING, _support, Status.RESOLVED),
+    Move(
+        "hold",
+        frozenset({Status.ASSIGNED, Status.IN_PROGRESS}),
+        _support,
+        Status.ON_HOLD,
+        guards=(on_their_call,),
+    ),
+    Move("diagnose", OPEN, _support, guards=(on_their_call,)),
+    Move("record_cause", OPEN, _support, guards=(on_their_call,)),
+    Move("resolve", WORKING, _support, Status.RESOLVED, guards=(on_their_call,)),
     Move("close", OPEN, _desk, Status.CLOSED),
     Move(
         "reopen",
@@ -174,14 +223,20 @@ MOVES: dict[str, Move] = _table(
         guards=(reopen_window,),
     ),
     Move("working_again", ACTIVE, _reporter_or_desk, guards=(working_again_once,)),
-    Move("message_reporter", OPEN, _support),
+    Move("message_reporter", OPEN, _support, guards=(on_their_call,)),
     Move("reporter_reply", OPEN, _reporter),
     Move("note", EVERY, _support),
-    Move("attach", OPEN, _reporter_or_support),
+    Move("attach", OPEN, _reporter_or_support, guards=(on_their_call,)),
     Move("link_article", OPEN, _desk),
-    Move("link_problem", OPEN, _support),
-    Move("consult", ACTIVE, _support),
-    Move("consultation_update", EVERY, _support, guards=(consultation_not_closed,)),
+    # Also after closure: the desk's follow-up into problem management.
+    Move("link_problem", EVERY, _support, guards=(on_their_call,)),
+    Move("consult", ACTIVE, _support, guards=(on_their_call,)),
+    Move(
+        "consultation_update",
+        EVERY,
+        _support,
+        guards=(on_their_call, consultation_not_closed),
+    ),
 )
 
 PROBLEM_MOVES: dict[str, Move] = _table(

@@ -41,14 +41,24 @@ def incident_return_to_user(
 
 def incident_answer(*, incident: Incident, by: Any, answer: str, version: int) -> Incident:
     """The user answers the desk's question; the sheet goes back to the desk."""
-    with transition(incident, "answer", by, version) as step:
+    return _answer(incident, "answer", by, answer, version)
+
+
+def incident_answer_hold(*, incident: Incident, by: Any, answer: str, version: int) -> Incident:
+    """On hold waiting for the user: their answer ends the hold and the clock runs again."""
+    return _answer(incident, "answer_hold", by, answer, version)
+
+
+def _answer(incident: Incident, move: str, by: Any, answer: str, version: int) -> Incident:
+    with transition(incident, move, by, version) as step:
         current = step.incident
+        step.set(hold_reason="")
         step.log(
             "answered", kind=EntryKind.MESSAGE_FROM_USER, public=True, text=answer, answer=answer
         )
         step.notify(
             Event.USER_ANSWERED,
-            [current.owner] if current.owner else notifications.desk_people(),
+            [current.owner, current.assignee] if current.owner else notifications.desk_people(),
             "user_answered",
             answer=answer,
         )

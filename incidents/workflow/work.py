@@ -32,10 +32,14 @@ def incident_start(*, incident: Incident, by: Any, version: int) -> Incident:
     """The technician starts work (taking the call from the pool if nobody has)."""
     with transition(incident, "start", by, version) as step:
         step.set(hold_reason="")
-        if step.incident.assignee_id is None and roles.is_technician(by):
-            step.set(assignee=by)
-        step.tell_owner("started")
+        taken = step.incident.assignee_id is None and roles.is_technician(by)
+        if taken:
+            # Starting a pool call takes it: the assignment is recorded like a take.
+            step.set(assignee=by, assigned_at=step.now)
+        step.tell_owner("started", taken=taken)
         step.log("started", kind=EntryKind.STATUS, public=True, by=str(by))
+        if taken:
+            step.log("taken", kind=EntryKind.ASSIGNMENT, technician=str(by))
     return step.incident
 
 
@@ -50,6 +54,10 @@ def incident_hold(
         label = HoldReason(reason).label
         step.tell_owner("held", reason=label, note=note)
         step.log("held", kind=EntryKind.STATUS, public=True, text=note, reason=label, note=note)
+        if reason == HoldReason.USER:
+            step.notify(
+                Event.MORE_INFO_NEEDED, [step.incident.reporter], "held_for_user", note=note
+            )
     return step.incident
 
 

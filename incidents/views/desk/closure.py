@@ -28,6 +28,8 @@ def close(request, ref):
             code=data["code"],
             resolution=data["resolution"],
             duplicate_of=data["duplicate_of"],
+            category=data.get("category"),
+            channel=data.get("channel") or None,
             version=data["version"],
         ),
         f"{incident.reference} is closed: {incident.reporter.display_name} has been told.",

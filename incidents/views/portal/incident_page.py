@@ -31,12 +31,14 @@ def user_detail_context(request, incident, **bound_forms) -> dict:
     """
     user = request.user
     log = list(selectors.call_log_for(user, incident).filter(is_public=True))
-    question = next((e for e in reversed(log) if e.event == "returned_to_user"), None)
+    asked_by = "held" if incident.status == Status.ON_HOLD else "returned_to_user"
+    question = next((e for e in reversed(log) if e.event == asked_by), None)
     moves = workflow.allowed_moves(user, incident)
     can = {
         name: moves[name]
         for name in ("answer", "working_again", "reopen", "reporter_reply", "attach")
     }
+    can["answer"] = moves[workflow.answer_move(incident)]
     reopen_until = None
     if incident.status == Status.RESOLVED and incident.resolved_at:
         reopen_until = incident.resolved_at + timedelta(days=settings.REOPEN_WINDOW_DAYS)
@@ -45,7 +47,7 @@ def user_detail_context(request, incident, **bound_forms) -> dict:
         "sheet_rows": answer_rows(getattr(incident, "sheet", None)),
         "attachments": list(incident.attachments.all()),
         "log": log,
-        "question": _question_text(question) if incident.status == Status.AWAITING_USER else "",
+        "question": _question_text(question) if incident.waits_for_user else "",
         "can": can,
         "show_resolution": incident.status in DONE_STATUSES and incident.resolution,
         "reopen_until": reopen_until,
@@ -60,7 +62,9 @@ def user_detail_context(request, incident, **bound_forms) -> dict:
 
 def _question_text(entry) -> str:
     """The desk's question, as they wrote it."""
-    return entry.data.get("question", "") if entry is not None else ""
+    if entry is None:
+        return ""
+    return entry.data.get("question", "") or entry.data.get("note", "")
 
 
 # The move each of the page's forms makes: the page shows a form only while its move
@@ -80,7 +84,8 @@ def _show_again(request, incident, **bound_forms):
     to the top of the page instead."""
     incident = selectors.get_incident_for(request.user, incident.reference)
     for name, form in bound_forms.items():
-        if no_longer_offered(request, incident, FORM_MOVES[name], form):
+        move = workflow.answer_move(incident) if name == "answer_form" else FORM_MOVES[name]
+        if no_longer_offered(request, incident, move, form):
             return back_to(incident)
     context = user_detail_context(request, incident, **bound_forms)
     return render(request, "incidents/portal/detail.html", context)
@@ -94,10 +99,12 @@ def answer(request, ref):
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _show_again(request, incident, answer_form=form)
+    on_hold = workflow.answer_move(incident) == "answer_hold"
+    answer = workflow.incident_answer_hold if on_hold else workflow.incident_answer
     run_move(
         request,
         incident,
-        lambda: workflow.incident_answer(
+        lambda: answer(
             incident=incident,
             by=request.user,
             answer=form.cleaned_data["answer"],
