@@ -130,7 +130,7 @@ def test_waiting_for_the_user_is_worded_once_for_staff():
     [
         (HoldReason.SUPPLIER, "On hold – waiting for a supplier"),
         (HoldReason.PARTS, "On hold – waiting for parts"),
-        (HoldReason.USER, "On hold – waiting for you"),
+        (HoldReason.USER, "On hold – the service desk is waiting for your answer"),
         (HoldReason.OTHER, "On hold"),
         ("", "On hold"),
     ],

@@ -60,6 +60,8 @@ ALL_STATUSES: tuple[Status, ...] = tuple(Status)
 OPEN_STATUSES: tuple[Status, ...] = tuple(s for s in Status if s != Status.CLOSED)
 ACTIVE_STATUSES: tuple[Status, ...] = tuple(s for s in OPEN_STATUSES if s != Status.RESOLVED)
 DONE_STATUSES: tuple[Status, ...] = (Status.RESOLVED, Status.CLOSED)
+# Sheets the service desk has not logged yet (checked, or sent back to the user).
+UNLOGGED_STATUSES: tuple[Status, ...] = (Status.SUBMITTED, Status.AWAITING_USER)
 WORKING_STATUSES: tuple[Status, ...] = (
     Status.LOGGED,
     Status.ASSIGNED,
@@ -103,7 +105,7 @@ REPORTER_LABELS: dict[str, str] = {
 REPORTER_HOLD_LABELS: dict[str, str] = {
     HoldReason.SUPPLIER: "On hold – waiting for a supplier",
     HoldReason.PARTS: "On hold – waiting for parts",
-    HoldReason.USER: "On hold – waiting for you",
+    HoldReason.USER: "On hold – the service desk is waiting for your answer",
 }
 
 # Bootstrap badge classes. The words are always shown with the colour: colour is

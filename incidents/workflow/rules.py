@@ -20,6 +20,7 @@ from incidents.models import (
     OPEN_STATUSES,
     PROBLEM_OPEN_STATUSES,
     TECHNICIAN_STATUSES,
+    UNLOGGED_STATUSES,
     WORKING_STATUSES,
     ConsultationStatus,
     HoldReason,
@@ -107,7 +108,7 @@ def on_their_call(user: Any, incident: Incident, now: datetime, **_: Any) -> Wor
     The desk may act on any call; the reporter is not a technician and passes."""
     if not roles.is_technician(user) or roles.is_desk(user):
         return None
-    if incident.status in (Status.SUBMITTED, Status.AWAITING_USER):
+    if incident.status in UNLOGGED_STATUSES:
         return NotAllowed(
             f"{incident.reference} has not been logged by the service desk yet: "
             "the desk checks the sheet before a technician works on it."
