@@ -14,12 +14,13 @@ import secrets
 from dataclasses import dataclass
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_client_username, get_failure_limit
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.core import signing
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from accounts.models import DeviceCookieFailure
 
@@ -68,17 +69,29 @@ def device_for(request: HttpRequest | None, credentials: dict | None) -> Device 
     return Device(username=username, device=device)
 
 
+def _forget_cooled_off(device: Device) -> None:
+    """Failures older than the cool-off (AXES_COOLOFF_TIME) count no more, as for axes' locks."""
+    cool_off = get_cool_off()
+    if cool_off is not None:
+        since = timezone.now() - cool_off
+        DeviceCookieFailure.objects.filter(device=device.device, updated_at__lt=since).delete()
+
+
 def failures(device: Device) -> int:
+    _forget_cooled_off(device)
     row = DeviceCookieFailure.objects.filter(device=device.device).first()
     return row.failures if row else 0
 
 
 def record_failure(device: Device) -> int:
+    _forget_cooled_off(device)
     row, created = DeviceCookieFailure.objects.get_or_create(
         device=device.device, defaults={"failures": 1}
     )
     if not created:
-        DeviceCookieFailure.objects.filter(pk=row.pk).update(failures=F("failures") + 1)
+        DeviceCookieFailure.objects.filter(pk=row.pk).update(
+            failures=F("failures") + 1, updated_at=timezone.now()
+        )
         row.refresh_from_db()
     return row.failures
 

@@ -3,9 +3,12 @@ staff room (same school address) lock that browser, not the teacher, whose brows
 holds a signed cookie from an earlier sign-in. The cookie's own failures are limited,
 and a forged cookie exempts nobody."""
 
+from datetime import timedelta
+
 from axes.models import AccessAttempt
 from django.core import signing
 from django.test import Client
+from django.utils import timezone
 
 from accounts.device_cookie import COOKIE_NAME, SALT
 from accounts.models import DeviceCookieFailure
@@ -125,3 +128,13 @@ def test_a_device_cookie_for_another_username_gives_no_exemption(
     locked = attempt(other, PASSWORD)
     assert LOCKED in locked.content.decode()
     assert not signed_in(other, reporter)
+
+
+def test_a_device_cookie_lock_ends_with_the_cool_off(reporter, settings):
+    teacher = teacher_with_device_cookie(reporter)
+    fail(teacher, settings)
+    assert LOCKED in attempt(teacher, PASSWORD).content.decode()
+
+    DeviceCookieFailure.objects.update(updated_at=timezone.now() - timedelta(hours=1))
+    assert attempt(teacher, PASSWORD).status_code == 302
+    assert signed_in(teacher, reporter)
