@@ -23,3 +23,17 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class DeviceCookieFailure(models.Model):
+    """Wrong passwords typed in one browser that holds a device cookie (accounts.device_cookie).
+
+    Kept in the database so every web process sees the same count.
+    """
+
+    device = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.device}: {self.failures}"

@@ -158,11 +158,15 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("AXES_PROXY_COUNT",
 # Lock out a username from one address after repeated failures: the lock is on
 # that pair, so nobody can lock a colleague out from elsewhere. Never by address
 # alone: a whole school reaches us from one public IP. Support admins see and
-# lift locks in the admin (Axes > Access attempts: delete the attempt).
+# lift locks in the admin (Axes > Access attempts: delete the attempt). A browser
+# holding a device cookie from an earlier sign-in of that username is judged by its
+# own failures instead, so a colleague's guesses cannot lock the real person out
+# (accounts.device_cookie).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip"
+AXES_HANDLER = "accounts.device_cookie.DeviceCookieAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
