@@ -145,7 +145,8 @@ def _not_closed(now: datetime, school_time: Callable[[int | None], SchoolTime]) 
     due = [
         incident
         for incident in resolved
-        if school_time(incident.site_id).school_days_after(incident.resolved_at, now) >= days
+        if incident.resolved_at is not None
+        and school_time(incident.site_id).school_days_after(incident.resolved_at, now) >= days
     ]
 
     def sender(incident: Incident) -> Callable[[], Any]:
