@@ -40,6 +40,7 @@ urlpatterns = [
     path("desk/export.csv", exports.export_csv, name="desk_export"),
     path("desk/bulk/", bulk.bulk, name="desk_bulk"),
     path("desk/print/", printing.print_selection, name="print_selection"),
+    path("desk/print/closed/", printing.print_closed, name="print_closed"),
     path("desk/log-call/", triage.log_call, name="desk_log_call"),
     path(REF + "return/", triage.return_to_user, name="return_to_user"),
     path(REF + "accept/", triage.accept, name="accept"),
@@ -52,6 +53,7 @@ urlpatterns = [
     path(REF + "knowledge/", triage.link_article, name="link_article"),
     path(REF + "problem/", closure.link_problem, name="link_problem"),
     path(REF + "close/", closure.close, name="close"),
+    path(REF + "filed/", closure.mark_filed, name="mark_filed"),
     path(REF + "read/", communication.mark_read, name="mark_read"),
     # --- technicians (views/technician/)
     path("technician/", home.home, name="tech_home"),

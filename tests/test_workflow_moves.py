@@ -78,6 +78,7 @@ ROWS = {
     "record_cause": row(OWN, OPEN, None, "cause_recorded", "in_progress"),
     "resolve": row(OWN, WORKING, S.RESOLVED, "resolved", "in_progress"),
     "close": row(DESK, OPEN, S.CLOSED, "closed", "resolved"),
+    "mark_filed": row(DESK, {S.CLOSED}, None, "filed_away", "closed"),
     "reopen": row(REPORTER | DESK, {S.RESOLVED}, S.IN_PROGRESS, "reopened", "resolved"),
     "working_again": row(REPORTER | DESK, ACTIVE, None, "working_again", "logged"),
     "message_reporter": row(OWN, OPEN, None, "message_to_reporter", "in_progress"),

@@ -196,6 +196,7 @@ INCIDENT_MOVES: dict[str, Callable[[Incident, Any, World], Any]] = {
         channel="phone",
         version=_v(i),
     ),
+    "mark_filed": lambda i, by, w: workflow.incident_mark_filed(incident=i, by=by, version=_v(i)),
     "reopen": lambda i, by, w: workflow.incident_reopen(
         incident=i, by=by, reason="Still blank pages.", version=_v(i)
     ),

@@ -37,7 +37,7 @@ from .incident import (
     format_reference,
     parse_reference,
 )
-from .notifications import EmailStatus, Event, Notification
+from .notifications import EmailStatus, Event, Notification, Reminder, ReminderKind
 from .problems import ArticleKind, KnowledgeArticle, Problem, ProblemLogEntry
 from .sheet import HadBefore, IncidentSheet, TriedToRepeat
 from .states import (
@@ -111,6 +111,8 @@ __all__ = [
     "Problem",
     "ProblemLogEntry",
     "ProblemStatus",
+    "Reminder",
+    "ReminderKind",
     "ResolutionKind",
     "Room",
     "SchoolCalendar",

@@ -24,6 +24,7 @@ class EntryKind(models.TextChoices):
     ATTACHMENT = "attachment", "Photo added"
     RESOLUTION = "resolution", "Resolution"
     WORKING_AGAIN = "working_again", "User says it works again"
+    FILED_AWAY = "filed_away", "Put in the paper file"
 
 
 class AppendOnlyError(Exception):

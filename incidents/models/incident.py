@@ -148,6 +148,15 @@ class Incident(models.Model):
         blank=True,
         related_name="closed_incidents",
     )
+    # The paper file: who put the closed sheet away, and when.
+    filed_away_at = models.DateTimeField("filed", null=True, blank=True)
+    filed_away_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="filed_away_incidents",
+    )
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
     )

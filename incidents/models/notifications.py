@@ -20,6 +20,8 @@ class Event(models.TextChoices):
     CLOSED = "closed", "Closed"
     CONSULTATION_DUE = "consultation_due", "Consultation to chase"
     PROBLEM_RESOLVED = "problem_resolved", "Problem resolved"
+    NOT_CLOSED = "not_closed", "Resolved, not closed yet"
+    STILL_WAITING = "still_waiting", "Still waiting for your answer"
 
 
 class EmailStatus(models.TextChoices):
@@ -62,3 +64,27 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ReminderKind(models.TextChoices):
+    CONSULTATION_DUE = "consultation_due", "Consultation to chase"
+    PROBLEM_RESOLVED = "problem_resolved", "Problem resolved"
+    NOT_CLOSED = "not_closed", "Resolved but not closed"
+    WAITING_FOR_USER = "waiting_for_user", "Waiting for the user's answer"
+
+
+class Reminder(models.Model):
+    """A reminder that was sent: one row per kind and occasion (`key`), so each is
+    sent at most once however often `send_reminders` runs."""
+
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    key = models.CharField(max_length=80)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="reminder_sent_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"

@@ -99,6 +99,15 @@ class SchoolTime:
             remaining -= ends - begins
         return start + amount  # no school time within reach: count all hours
 
+    def school_days_after(self, start: datetime, now: datetime) -> int:
+        """How many school days have begun after the day of `start`, up to `now`'s day."""
+        day, last = timezone.localdate(start), timezone.localdate(now)
+        count = 0
+        while day < last:
+            day += timedelta(days=1)
+            count += self.is_open_on(day)
+        return count
+
     def measure(self, start: datetime, end: datetime) -> timedelta:
         """How much school time lies between `start` and `end` (zero if end is earlier)."""
         start, end = start.astimezone(UTC), end.astimezone(UTC)

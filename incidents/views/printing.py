@@ -1,20 +1,25 @@
 """The paper record: an incident's sheet and its diagnostics sheet on one page, for
-one incident (support staff) or for several ticked in the queue (the desk).
+one incident (support staff), for several ticked in the queue (the desk), or for
+every sheet closed in a period, for the paper file (the desk).
 
 Both start from the incidents the person may see, with everything a sheet prints
 joined or prefetched in a fixed number of queries.
 """
 
+from datetime import datetime, time, timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts import roles
 from incidents import selectors
+from incidents.forms.printing import ClosedPeriodForm
 from incidents.forms.sheet import answer_rows
-from incidents.models import DiagnosticEntry, Incident, parse_reference
+from incidents.models import DiagnosticEntry, Incident, Status, parse_reference
 
 from .access import desk_required
 
@@ -35,6 +40,7 @@ def _printable(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
         "received_by",
         "resolved_by",
         "closed_by",
+        "filed_away_by",
         "duplicate_of",
         "problem",
         "sheet",
@@ -76,6 +82,33 @@ def print_selection(request):
     if not sheets:
         raise Http404("Nothing to print.")
     return render(request, "incidents/desk/print.html", {"sheets": sheets})
+
+
+@require_GET
+@desk_required
+def print_closed(request):
+    """Every sheet closed in a period, oldest closure first, one per page: printed or
+    saved as PDF through the browser for the paper file."""
+    form = ClosedPeriodForm(request.GET if request.GET else None)
+    sheets: list[dict] = []
+    too_many = False
+    if form.is_valid():
+        zone = timezone.get_current_timezone()
+        start = datetime.combine(form.cleaned_data["closed_from"], time.min, tzinfo=zone)
+        end = datetime.combine(
+            form.cleaned_data["closed_to"] + timedelta(days=1), time.min, tzinfo=zone
+        )
+        closed = selectors.incidents_for(request.user).filter(
+            status=Status.CLOSED, closed_at__gte=start, closed_at__lt=end
+        )
+        found = list(_printable(closed).order_by("closed_at", "id")[: MAX_SHEETS + 1])
+        too_many = len(found) > MAX_SHEETS
+        sheets = [_print_item(incident) for incident in found[:MAX_SHEETS]]
+    return render(
+        request,
+        "incidents/desk/print.html",
+        {"sheets": sheets, "period_form": form, "too_many": too_many, "max_sheets": MAX_SHEETS},
+    )
 
 
 def _print_item(incident: Incident) -> dict:

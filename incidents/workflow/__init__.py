@@ -13,6 +13,7 @@ No other code sets `Incident.status` or `Problem.status`.
     assigned ──(technician starts)──▶ in_progress ◀──▶ on_hold
     logged | assigned | in_progress | on_hold ──(fix or workaround)──▶ resolved
     resolved ──(desk closes, user told)──▶ closed
+    closed ──(desk: sheet put in the paper file)──▶ closed, filed (once)
     resolved ──(user: not fixed)──▶ in_progress
     any open ──(user: it works again)──▶ flagged for closure (no change of state)
 
@@ -20,7 +21,12 @@ Modules: `rules` (the move table and `can`), `core` (the transition helper),
 `clock` (the target clock), then one module per stage.
 """
 
-from .closure import incident_close, incident_reopen, incident_working_again
+from .closure import (
+    incident_close,
+    incident_mark_filed,
+    incident_reopen,
+    incident_working_again,
+)
 from .communication import (
     incident_add_note,
     incident_attach,
@@ -107,6 +113,7 @@ __all__ = [
     "incident_hand_over",
     "incident_hold",
     "incident_link_article",
+    "incident_mark_filed",
     "incident_mark_read",
     "incident_message_reporter",
     "incident_record_cause",

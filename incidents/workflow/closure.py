@@ -1,4 +1,5 @@
-"""Closure: close with a code, "still not fixed", and "it's working again"."""
+"""Closure: close with a code, "still not fixed", "it's working again", and the closed
+sheet put in the paper file."""
 
 from typing import Any
 
@@ -177,4 +178,12 @@ def incident_working_again(
             "working_again",
             note=note,
         )
+    return step.incident
+
+
+def incident_mark_filed(*, incident: Incident, by: Any, version: int) -> Incident:
+    """The desk has put the closed sheet in the paper file: who and when, once."""
+    with transition(incident, "mark_filed", by, version) as step:
+        step.set(filed_away_at=step.now, filed_away_by=by)
+        step.log("filed_away", kind=EntryKind.FILED_AWAY, by=str(by))
     return step.incident

@@ -153,6 +153,13 @@ def consultation_not_closed(
     return InvalidMove("That consultation is closed.")
 
 
+def not_filed_yet(user: Any, incident: Incident, now: datetime, **_: Any) -> WorkflowError | None:
+    """A closed sheet goes into the paper file once."""
+    if incident.filed_away_at is None:
+        return None
+    return InvalidMove(f"{incident.reference} is already filed.")
+
+
 def workaround_written(
     user: Any, problem: Problem, now: datetime, **_: Any
 ) -> WorkflowError | None:
@@ -216,6 +223,8 @@ MOVES: dict[str, Move] = _table(
     Move("record_cause", OPEN, _support, guards=(on_their_call,)),
     Move("resolve", WORKING, _support, Status.RESOLVED, guards=(on_their_call,)),
     Move("close", OPEN, _desk, Status.CLOSED),
+    # The closed sheet put in the paper file (not the user's filing of a new sheet).
+    Move("mark_filed", frozenset({Status.CLOSED}), _desk, guards=(not_filed_yet,)),
     Move(
         "reopen",
         frozenset({Status.RESOLVED}),

@@ -1,4 +1,5 @@
-"""Ending the call: closed with a closure code, or escalated into problem management."""
+"""Ending the call: closed with a closure code, put in the paper file, or escalated into
+problem management."""
 
 from django.contrib import messages
 from django.views.decorators.http import require_POST
@@ -37,6 +38,22 @@ def close(request, ref):
     )
     if form.errors:
         return show_invalid(request, incident, "close", form)
+    return back_to(incident)
+
+
+@require_POST
+@desk_required
+def mark_filed(request, ref):
+    """The closed sheet is in the paper file: who and when are recorded."""
+    incident = incident_for(request, ref)
+    run_move(
+        request,
+        incident,
+        lambda: workflow.incident_mark_filed(
+            incident=incident, by=request.user, version=posted_version(request)
+        ),
+        f"{incident.reference} is recorded as filed.",
+    )
     return back_to(incident)
 
 
