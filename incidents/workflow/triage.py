@@ -139,7 +139,7 @@ def incident_update_details(
             apply_targets(current)
             step.fields |= {"response_due_at", "resolution_due_at"}
             described.append(["priority", current.get_priority_display()])
-        data = {PRIORITY_SET: True} if changed & {"impact", "urgency"} else {}
+        data: dict[str, Any] = {PRIORITY_SET: True} if changed & {"impact", "urgency"} else {}
         step.log("details_changed", kind=EntryKind.DETAILS, changes=described, **data)
     return step.incident
 
