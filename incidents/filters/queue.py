@@ -38,6 +38,7 @@ from incidents.models import (
     Status,
     parse_reference,
 )
+from incidents.priority_set import priority_set_expression
 
 # PostgreSQL full-text search: the documents below are indexed by GIN indexes of
 # the very same expressions (migration 0002), so a search reads the indexes.
@@ -100,7 +101,10 @@ def queue_queryset(
     base = Incident.objects.all() if incidents is None else incidents
     qs = base.select_related(
         "reporter", "site", "room", "category", "equipment", "owner", "assignee"
-    ).annotate(target_state=targets.call_state_expression(now))
+    ).annotate(
+        target_state=targets.call_state_expression(now),
+        priority_set=priority_set_expression(),
+    )
     if latest:
         entries = CallLogEntry.objects.filter(incident=OuterRef("pk")).order_by("-at", "-id")
         qs = qs.annotate(

@@ -15,6 +15,7 @@ from incidents.models import (
     Site,
     priority_for,
 )
+from incidents.priority_set import PRIORITY_SET
 from incidents.targets import apply_targets
 
 from . import rules
@@ -122,8 +123,10 @@ def incident_update_details(
     with transition(incident, "update_details", by, version) as step:
         current = step.incident
         described = []
+        changed = set()
         for name, value in changes.items():
             if getattr(current, name) != value:
+                changed.add(name)
                 step.set(**{name: value})
                 label = label_of(Incident, name)
                 described.append([label, str(value) if value else ""])
@@ -136,7 +139,8 @@ def incident_update_details(
             apply_targets(current)
             step.fields |= {"response_due_at", "resolution_due_at"}
             described.append(["priority", current.get_priority_display()])
-        step.log("details_changed", kind=EntryKind.DETAILS, changes=described)
+        data: dict[str, Any] = {PRIORITY_SET: True} if changed & {"impact", "urgency"} else {}
+        step.log("details_changed", kind=EntryKind.DETAILS, changes=described, **data)
     return step.incident
 
 

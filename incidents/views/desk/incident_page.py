@@ -38,6 +38,7 @@ from incidents.models import (
     Urgency,
     priority_for,
 )
+from incidents.priority_set import priority_is_set
 from incidents.targets import format_target, target_clocks
 
 from ..access import back_to, no_longer_offered
@@ -202,6 +203,7 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
         "suggested_articles": [a for a in suggestions if a.pk not in linked_ids],
         "equipment_history": history,
         "priority_matrix": matrix,
+        "priority_set": priority_is_set(incident),
         "priority_labels": json.dumps(labels),
         "can_close_resolved_itself": can["close"] and incident.working_again_at is not None,
         "can_hand_over": can["hand_over"],
