@@ -228,3 +228,100 @@ def test_dashboard_for_one_site_links_to_that_sites_report(client_for, desk, rep
     assert mine.reference in page
     assert theirs.reference not in page
     assert f'href="/reports/service/?site={site.pk}"' in page
+
+
+# ---------------------------------------------------------------- the charts
+
+
+def test_breaches_by_priority_count_open_calls_past_a_target_now(figures, desk_day):
+    assert figures.breached_by_priority == [1, 0, 0, 0, 0]  # X1; X2 paused, X6 resolved
+    everywhere = reporting.dashboard(now=NOW)
+    assert everywhere.breached_by_priority == [1, 1, 0, 0, 0]  # and X9 at the Annex
+    assert sum(everywhere.breached_by_priority) == everywhere.breached
+
+
+def test_open_calls_at_the_end_of_each_of_the_last_eight_weeks(figures):
+    weeks = figures.open_weeks
+    assert [w.start for w in weeks] == [date(2025, 12, 22) + timedelta(weeks=n) for n in range(8)]
+    assert weeks[-1].end == date(2026, 2, 11)  # this week so far
+    assert figures.open_at_start == 0
+    # X8 from 1 Jan; X3 from 1 Feb; X4 and X7 from the 2nd and 8th; now X7 and X8 are
+    # closed, X1, X2, X5 and X6 reported this week.
+    assert [w.backlog for w in weeks] == [0, 1, 1, 1, 1, 2, 4, 6]
+    assert weeks[-1].backlog == figures.open_total
+    everywhere = reporting.dashboard(now=NOW)
+    assert [w.backlog for w in everywhere.open_weeks] == [0, 1, 2, 2, 2, 3, 5, 7]
+
+
+def test_dashboard_page_draws_both_charts_with_their_numbers(client_for, desk, reporter, site):
+    now = datetime.now(UTC)
+    for _ in range(2):
+        make(
+            reporter,
+            site,
+            status=Status.LOGGED,
+            priority=2,
+            owner=desk,
+            created_at=now - timedelta(days=3),
+            resolution_due_at=now - timedelta(hours=1),
+        )
+    make(reporter, site, status=Status.LOGGED, priority=4, owner=desk, created_at=now)
+    page = client_for(desk).get("/reports/").content.decode()
+
+    breaches = page.split('id="chart-breaches-heading"')[1].split("</section>")[0]
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in breaches
+    assert 'role="img"' in breaches
+    assert "open calls past a target now, by priority. 2 – High: 2." in breaches
+    assert "<title>2 – High: 2 past a target</title>" in breaches
+    assert "<title>4 – Low: 0 past a target</title>" in breaches
+    assert '<th scope="row">2 – High</th><td class="text-end">2</td>' in breaches
+    assert '<th scope="row">1 – Critical</th><td class="text-end">0</td>' in breaches
+
+    backlog = page.split('id="chart-backlog-heading"')[1].split("</section>")[0]
+    assert "<polyline" in backlog
+    assert ": 3 open</title>" in backlog  # the last point: all three, now
+    rows = backlog.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    assert len(rows) == 9  # the start, and the end of each of 8 weeks
+    assert rows[0].strip().endswith('<td class="text-end">0</td></tr>')
+    assert rows[-1].strip().endswith('<td class="text-end">3</td></tr>')
+
+
+def test_dashboard_query_count_does_not_grow_with_the_calls(
+    client_for, desk, reporter, technician, site, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = datetime.now(UTC)
+    group = SupportGroupFactory(name="Supplier")
+
+    def add(n):
+        for i in range(n):
+            incident = make(
+                reporter,
+                site,
+                status=[Status.LOGGED, Status.IN_PROGRESS, Status.CLOSED][i % 3],
+                priority=i % 5 + 1,
+                owner=desk,
+                assignee=technician if i % 2 else None,
+                created_at=now - timedelta(days=5 * i + 1),
+                closed_at=now - timedelta(days=i) if i % 3 == 2 else None,
+                resolution_due_at=now + timedelta(hours=10 - 7 * i),
+            )
+            Consultation.objects.create(
+                incident=incident,
+                group=group,
+                reason="Part",
+                chase_on=date(2020, 1, 1),
+                opened_by=technician,
+            )
+
+    client = client_for(desk)
+    add(3)
+    with CaptureQueriesContext(connection) as three:
+        first = client.get("/reports/")
+    assert "Open calls by state and priority (2)" in first.content.decode()
+    add(27)
+    with django_assert_num_queries(len(three.captured_queries)):
+        page = client.get("/reports/").content.decode()
+    assert "Open calls by state and priority (20)" in page

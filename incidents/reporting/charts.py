@@ -1,4 +1,4 @@
-"""Charts for the service report, drawn on the server as SVG.
+"""Charts for the service report and the dashboard, drawn on the server as SVG.
 
 No chart library and no script: each chart is plain SVG markup built with
 ``format_html`` (so every label is escaped) and coloured with presentation
@@ -337,6 +337,35 @@ def resolve_time_by_priority(priorities: Sequence[PriorityFigures]) -> Chart:
             [label, str(count), _hours_text(mean), _hours_text(median)]
             for label, mean, median, count in figures
         ],
+    )
+
+
+def breaches_by_priority(counts: Sequence[tuple[str, int]]) -> Chart:
+    """Bars: the open calls past a target now, for each priority."""
+    chart_id = "chart-breaches"
+    title = "Open calls past a target, by priority"
+    total = sum(n for _label, n in counts)
+    said = [f"{label}: {n}" for label, n in counts if n]
+    description = f"Bar chart of the {total} open calls past a target now, by priority" + (
+        ". " + "; ".join(said) + "." if said else ": none."
+    )
+    ticks = nice_ticks(max([n for _label, n in counts] + [0]))
+    slot = PLOT_WIDTH / max(len(counts), 1)
+    bar = slot * 0.5
+    body = _y_axis(ticks)
+    for index, (label, n) in enumerate(counts):
+        x = LEFT + slot * index + slot * 0.25
+        body.append(_bar(x, bar, n, ticks[-1], ORANGE, f"{label}: {n} past a target"))
+        body.append(_value_label(x + bar / 2, n, ticks[-1], str(n)))
+    body += _x_labels([label for label, _n in counts], slot)
+    body += _legend([(ORANGE, "Past a target")])
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=description,
+        svg=_svg(chart_id, title, description, body),
+        columns=["Priority", "Past a target"],
+        rows=[[label, str(n)] for label, n in counts],
     )
 
 

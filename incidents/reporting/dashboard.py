@@ -19,11 +19,13 @@ from ..models import (
     Priority,
     Site,
 )
-from .expressions import incidents_at
-from .periods import midnight
+from .charts import Chart, backlog_over_time, breaches_by_priority
+from .expressions import incidents_at, open_at
+from .periods import Week, midnight
 
 OLDEST_N = 10
 CHASE_N = 10
+CHART_WEEKS = 8
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,27 @@ class Dashboard:
     closed_this_week: int
     oldest: list[Incident]
     chase_list: list[Consultation]
+    breached_by_priority: list[int]  # open calls breached now, one per priority
+    open_weeks: list[Week]  # the last weeks; each one's backlog is open at its end
+    open_at_start: int  # open when the first of those weeks began
     priorities: list[tuple[int, str]] = field(
         default_factory=lambda: [(p.value, p.label) for p in Priority]
     )
+
+    @property
+    def charts(self) -> list[Chart]:
+        """The page's charts, in the order it shows them."""
+        return [
+            backlog_over_time(self.open_weeks, self.open_at_start),
+            breaches_by_priority(
+                [
+                    (label, n)
+                    for (_v, label), n in zip(
+                        self.priorities, self.breached_by_priority, strict=True
+                    )
+                ]
+            ),
+        ]
 
 
 def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashboard:
@@ -75,6 +95,12 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
         .alias(target_state=targets.call_state_expression(now))
         .aggregate(
             breached=Count("pk", filter=Q(target_state=targets.BREACHED)),
+            **{
+                f"breached_{p.value}": Count(
+                    "pk", filter=Q(target_state=targets.BREACHED, priority=p.value)
+                )
+                for p in Priority
+            },
             at_risk=Count("pk", filter=Q(target_state=targets.AT_RISK)),
             unassigned=Count(
                 "pk",
@@ -87,6 +113,9 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
             closed_this_week=Count("pk", filter=Q(closed_at__gte=week_start)),
         )
     )
+
+    breached_by_priority = [counts.pop(f"breached_{p.value}") for p in Priority]
+    open_weeks, open_at_start = _open_by_week(incidents, now, today)
 
     by_state: defaultdict[str, dict] = defaultdict(dict)
     for status, priority, n in (
@@ -133,5 +162,35 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
         to_chase=to_chase,
         oldest=oldest,
         chase_list=chase_list,
+        breached_by_priority=breached_by_priority,
+        open_weeks=open_weeks,
+        open_at_start=open_at_start,
         **counts,
     )
+
+
+def _open_by_week(incidents, now: datetime, today) -> tuple[list[Week], int]:
+    """The calls open at the end of each of the last weeks (this week: now), and at
+    the start of the first, counted as the service report counts its backlog. One
+    query: a count per moment, over only the calls open at some point since."""
+    this_monday = today - timedelta(days=today.weekday())
+    mondays = [this_monday - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
+    first = midnight(mondays[0])
+    ends = [midnight(monday + timedelta(days=7)) for monday in mondays[:-1]] + [now]
+    moments = [first, *ends]
+    found = (
+        incidents.filter(created_at__lt=now)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=first))
+        .aggregate(**{f"open_{i}": Count("pk", filter=open_at(m)) for i, m in enumerate(moments)})
+    )
+    weeks = [
+        Week(
+            start=monday,
+            end=min(monday + timedelta(days=6), today),
+            logged=0,
+            closed=0,
+            backlog=found[f"open_{i + 1}"],
+        )
+        for i, monday in enumerate(mondays)
+    ]
+    return weeks, found["open_0"]
