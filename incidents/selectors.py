@@ -117,6 +117,17 @@ def get_incident_for(user, reference: str, *, for_update_of=None) -> Incident:
     return incident
 
 
+def last_place_reported_by(user) -> Incident | None:
+    """The person's most recent incident with its site, room and equipment (one
+    query): where a new sheet starts, since teachers mostly report from the same room."""
+    return (
+        Incident.objects.filter(reporter=user)
+        .select_related("site", "room", "equipment__site", "equipment__room")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def get_attachment_for(user, reference: str, attachment_id: int) -> Attachment:
     incident = get_incident_for(user, reference)
     attachment = Attachment.objects.filter(incident=incident, pk=attachment_id).first()

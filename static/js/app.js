@@ -52,6 +52,17 @@
     field.focus();
   });
 
+  // A region htmx is refreshing says so (aria-busy) until the new content is in,
+  // so a screen reader announces the live region once, with the new content.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var target = event.detail.target;
+    if (target && target.hasAttribute("aria-live")) target.setAttribute("aria-busy", "true");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var target = event.detail.target;
+    if (target) target.removeAttribute("aria-busy");
+  });
+
   // Print buttons: <button data-print>
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();

@@ -27,6 +27,7 @@ def report(request):
     the photos that passed their checks are kept (`incidents.pending_photos`).
     """
     kept_photos: list[dict] = []
+    last_equipment = None
     if request.method == "POST":
         token = request.POST.get("submission_token")
         already = _incident_for_token(request.user, token)
@@ -54,9 +55,10 @@ def report(request):
         selected = form.cleaned_data.get("equipment")
     else:
         site_id = _positive_int(request.GET.get("site"))
-        form = IncidentReportForm(site_id=site_id, initial={"site": site_id} if site_id else {})
         if request.htmx and "site" in request.GET:
+            form = IncidentReportForm(site_id=site_id, initial={"site": site_id} if site_id else {})
             return render(request, "incidents/portal/report.html#room-field", {"form": form})
+        form, last_equipment = _new_sheet_form(request.user, site_id)
         sheet_form = SheetForm()
         help_context, selected = {}, None
         files_dropped = False
@@ -69,9 +71,22 @@ def report(request):
             "selected_equipment": selected,
             "files_dropped": files_dropped,
             "kept_photos": kept_photos,
+            "last_equipment": last_equipment,
             **help_context,
         },
     )
+
+
+def _new_sheet_form(user, site_id):
+    """A new sheet starts where the person reported last: that site and room chosen,
+    and the equipment they reported offered as a one-click choice."""
+    if site_id:
+        return IncidentReportForm(site_id=site_id, initial={"site": site_id}), None
+    last = selectors.last_place_reported_by(user)
+    if last is None:
+        return IncidentReportForm(), None
+    initial = {"site": last.site_id, "room": last.room_id}
+    return IncidentReportForm(site_id=last.site_id, initial=initial), last.equipment
 
 
 def _keep_photos(request, form, kept_ids) -> list[dict]:
