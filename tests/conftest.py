@@ -135,3 +135,28 @@ def _close_stray_connections(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture(scope="session")
+def dovecot_server():
+    """A throwaway Dovecot IMAP server for this test process (tests/support/dovecot.py)."""
+    from tests.support import dovecot
+
+    if not dovecot.available():
+        pytest.skip(
+            f"Dovecot is not installed ({dovecot.DOVECOT} missing): "
+            "apt-get install dovecot-imapd to run the IMAP tests"
+        )
+    server = dovecot.Dovecot().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """An aiosmtpd server on loopback receiving what the product sends over SMTP."""
+    from tests.support.smtp_sink import SMTPSink
+
+    with SMTPSink() as sink:
+        settings.MAILERS = sink.mailer_settings()
+        yield sink
