@@ -32,7 +32,9 @@ class SignInView(auth_views.LoginView):
 def mail_preferences(request):
     """Which e-mails the person gets (their own choice, never someone else's)."""
     staff = is_support_staff(request.user)
-    form = MailPreferencesForm(request.POST or None, instance=request.user, staff=staff)
+    form = MailPreferencesForm(
+        request.POST if request.method == "POST" else None, instance=request.user, staff=staff
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your e-mail settings are saved.")

@@ -311,8 +311,10 @@ def mail_for_desk(user) -> QuerySet[InboundMail]:
 
 
 def get_mail_for(user, pk: int) -> InboundMail:
-    """One message of the desk's list, else 404."""
-    found = mail_for_desk(user).filter(pk=pk).first()
+    """A received message for the desk (also one already dealt with), else 404."""
+    if not roles.is_desk(user):
+        raise Http404("No such message.")
+    found = InboundMail.objects.defer("raw").filter(pk=pk).first()
     if found is None:
         raise Http404("No such message.")
     return found

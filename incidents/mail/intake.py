@@ -15,6 +15,7 @@ mark it handled on the server) finds the row and makes nothing twice.
 """
 
 import logging
+import warnings
 from datetime import timedelta
 from typing import Any
 
@@ -52,7 +53,9 @@ COUNTED = (InboundStatus.FILED, InboundStatus.REPLY, InboundStatus.HELD)
 def reply_text(text: str) -> str:
     """The new words of a reply: quoted text and the quoted header line stripped."""
     try:
-        stripped = EmailReplyParser(languages=["en"]).parse_reply(text=text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # the parser's own use of re
+            stripped = EmailReplyParser(languages=["en"]).parse_reply(text=text)
     except Exception:  # the parser failing on odd text: keep the whole text
         stripped = text
     return (stripped or text).strip()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from incidents import selectors
 from incidents.forms.mail import AttachMailForm
 from incidents.mail import intake
+from incidents.models import WAITING_FOR_DESK
 
 from ..access import desk_required
 
@@ -22,7 +23,23 @@ def _page(request, forms=None, status=200):
         {"mail": mail, "form": forms.get(mail.pk) or AttachMailForm(prefix=f"m{mail.pk}")}
         for mail in waiting
     ]
+    if rows:
+        # The people are read once for the whole page, not once per message.
+        field = rows[0]["form"].fields["person"]
+        people = list(field.choices)
+        for row in rows:
+            row["form"].fields["person"].choices = people
     return render(request, "incidents/desk/mail.html", {"rows": rows}, status=status)
+
+
+def _dealt_with(request, mail):
+    """A second click, or a colleague was quicker: say what became of it."""
+    messages.info(
+        request, f"That e-mail was dealt with already: {mail.get_status_display().lower()}."
+    )
+    if mail.incident_id:
+        return redirect(mail.incident.get_absolute_url())
+    return redirect("incidents:desk_mail")
 
 
 @require_GET
@@ -37,6 +54,8 @@ def mail_list(request):
 def mail_attach(request, pk):
     """The desk says who sent it: it becomes that person's incident."""
     mail = selectors.get_mail_for(request.user, pk)
+    if mail.status not in WAITING_FOR_DESK:
+        return _dealt_with(request, mail)
     form = AttachMailForm(request.POST, prefix=f"m{mail.pk}")
     if not form.is_valid():
         return _page(request, {mail.pk: form}, status=400)
@@ -56,6 +75,8 @@ def mail_attach(request, pk):
 def mail_discard(request, pk):
     """Throw the message away: its text is not kept."""
     mail = selectors.get_mail_for(request.user, pk)
+    if mail.status not in WAITING_FOR_DESK:
+        return _dealt_with(request, mail)
     intake.discard(mail, by=request.user)
     messages.success(
         request, f"The e-mail from {mail.sender or 'an unknown sender'} was discarded."

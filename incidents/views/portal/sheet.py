@@ -26,7 +26,7 @@ def complete_sheet(request, ref):
         return back_to(incident)
     sheet = getattr(incident, "sheet", None)
     initial = {name: getattr(sheet, name) for name in SHEET_FIELDS} if sheet else {}
-    form = CompleteSheetForm(request.POST or None, initial=initial)
+    form = CompleteSheetForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         run_move(
             request,
