@@ -48,6 +48,21 @@ class Received:
     size: int = 0
 
 
+def _raw_header(message: Message, name: str) -> str:
+    try:
+        value = message.get(name)
+    except Exception:  # a malformed header: treat as missing
+        return ""
+    return " ".join(str(value or "").split())
+
+
+def _decoded(text: str) -> str:
+    try:
+        return str(make_header(decode_header(text)))
+    except Exception:
+        return text
+
+
 def header(message: Message, name: str) -> str:
     """A header's decoded value, on one line; "" when it is missing or unreadable."""
     try:
@@ -209,7 +224,13 @@ def _attachments(message: Message, received: Received, limit: int) -> None:
 def parse(raw: bytes, *, picture_limit: int = 5) -> Received:
     """Read a message; never raises for what a sender can put in it."""
     message = message_from_bytes(raw, policy=policy.compat32)
-    sender_name, sender = parseaddr(header(message, "From"))
+    # The address is read before decoding: a display name may hold "<", ">" or quotes.
+    raw_from = _raw_header(message, "From")
+    sender_name, sender = parseaddr(raw_from)
+    if "@" not in sender:  # unbalanced quotes in the name: the address at the end still counts
+        found = re.findall(r"<([^<>@\s\"]+@[^<>@\s\"]+)>", raw_from)
+        sender_name, sender = ("", found[-1]) if found else ("", "")
+    sender_name = _decoded(sender_name)
     sender = sender.strip().lower() if "@" in sender else ""
     plain, html = _texts(message)
     text = plain if plain.strip() else html_to_text(html)
