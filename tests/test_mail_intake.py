@@ -242,3 +242,29 @@ def test_a_subject_with_line_breaks_and_bidi_controls_is_one_clean_line(box, rep
     summary = Incident.objects.get().summary
     assert summary == "Login fails Bcc: all@school.example exe.txt"
     assert "\r" not in summary and "\n" not in summary and "\u202e" not in summary
+
+
+def test_the_demo_command_drops_a_sample_message_that_becomes_an_incident(box, reporter):
+    from django.core.management import call_command
+
+    call_command("mail_demo", sender=f"Rita Reporter <{reporter.email}>")
+    fetch()
+
+    incident = Incident.objects.get()
+    assert incident.summary == "The interactive whiteboard in room 5 is frozen"
+    assert incident.reporter == reporter and incident.channel == Channel.EMAIL
+    assert "the pen does nothing" in incident.sheet.happened
+
+
+def test_a_mailbox_whose_password_is_missing_is_reported_and_the_run_fails(
+    box, monkeypatch, capsys
+):
+    from django.core.management import call_command
+
+    monkeypatch.delenv(box.mailbox.password_env)
+    with pytest.raises(SystemExit):
+        call_command("fetch_mail")
+    box.mailbox.refresh_from_db()
+    assert f"The password variable {box.mailbox.password_env} is not set." in (
+        box.mailbox.last_error
+    )
