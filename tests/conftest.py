@@ -147,9 +147,14 @@ def dovecot_server():
             f"Dovecot is not installed ({dovecot.DOVECOT} missing): "
             "apt-get install dovecot-imapd to run the IMAP tests"
         )
-    server = dovecot.Dovecot().start()
+    from tests.support.oauth import OAuthServer
+
+    oauth = OAuthServer().start()
+    server = dovecot.Dovecot(oauth_url=oauth.url).start()
+    server.oauth = oauth
     yield server
     server.stop()
+    oauth.stop()
 
 
 @pytest.fixture

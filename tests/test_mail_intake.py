@@ -268,3 +268,64 @@ def test_a_mailbox_whose_password_is_missing_is_reported_and_the_run_fails(
     assert f"The password variable {box.mailbox.password_env} is not set." in (
         box.mailbox.last_error
     )
+
+
+def test_a_mailbox_signs_in_with_oauth2_xoauth2(dovecot_server, monkeypatch, reporter, site):
+    """Microsoft 365 and Google sign-in: a token from the token endpoint (client
+    credentials), then IMAP AUTHENTICATE XOAUTH2, checked by Dovecot with the
+    authorisation server."""
+    from incidents.models import MailAuth
+
+    username, password = dovecot_server.new_account()
+    client_id, secret = dovecot_server.oauth.register(username)
+    monkeypatch.setenv("HELPDESK_TEST_OAUTH_SECRET", secret)
+    from incidents.models import Mailbox
+
+    Mailbox.objects.create(
+        name="Microsoft 365",
+        host="127.0.0.1",
+        port=dovecot_server.port,
+        use_tls=False,
+        username=username,
+        auth=MailAuth.OAUTH2,
+        oauth_token_url=f"{dovecot_server.oauth.url}/token",
+        oauth_client_id=client_id,
+        oauth_client_secret_env="HELPDESK_TEST_OAUTH_SECRET",
+        address=ADDRESS,
+    )
+    dovecot_server.deliver(username, password, message(sender=reporter.email))
+    issued = dovecot_server.oauth.issued
+
+    fetch()
+
+    assert dovecot_server.oauth.issued == issued + 1
+    assert Incident.objects.get().channel == Channel.EMAIL
+    assert "method=XOAUTH2" in dovecot_server.log()
+
+
+def test_a_wrong_oauth2_secret_is_reported_on_the_mailbox(dovecot_server, monkeypatch, site):
+    from django.core.management import call_command
+
+    from incidents.models import MailAuth, Mailbox
+
+    username, _ = dovecot_server.new_account()
+    client_id, _secret = dovecot_server.oauth.register(username)
+    monkeypatch.setenv("HELPDESK_TEST_OAUTH_SECRET", "not-the-secret")
+    mailbox = Mailbox.objects.create(
+        name="Microsoft 365",
+        host="127.0.0.1",
+        port=dovecot_server.port,
+        use_tls=False,
+        username=username,
+        auth=MailAuth.OAUTH2,
+        oauth_token_url=f"{dovecot_server.oauth.url}/token",
+        oauth_client_id=client_id,
+        oauth_client_secret_env="HELPDESK_TEST_OAUTH_SECRET",
+        address=ADDRESS,
+    )
+
+    with pytest.raises(SystemExit):
+        call_command("fetch_mail")
+
+    mailbox.refresh_from_db()
+    assert mailbox.last_error.startswith("The OAuth token endpoint did not give a token")

@@ -36,7 +36,7 @@ def _free_port() -> int:
 
 
 class Dovecot:
-    def __init__(self):
+    def __init__(self, oauth_url: str = ""):
         self.root = Path(tempfile.mkdtemp(prefix="helpdesk-dovecot-"))
         self.port = _free_port()
         self.passwd = self.root / "passwd"
@@ -63,6 +63,15 @@ class Dovecot:
                 for name, password in self.accounts
             )
         )
+        # XOAUTH2 sign-in: Dovecot checks each token with the test's OAuth server.
+        (self.root / "oauth2.conf.ext").write_text(
+            f"introspection_mode = post\n"
+            f"introspection_url = {oauth_url or 'http://127.0.0.1:9'}/introspect\n"
+            "username_attribute = username\n"
+            "active_attribute = active\n"
+            "active_value = true\n"
+            "timeout_msecs = 5000\n"
+        )
         self.config = self.root / "dovecot.conf"
         self.config.write_text(
             f"""
@@ -73,7 +82,7 @@ listen = 127.0.0.1
 protocols = imap
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2 oauthbearer
 default_internal_user = {internal}
 default_internal_group = {internal}
 default_login_user = {login}
@@ -84,6 +93,12 @@ first_valid_gid = 1
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN {self.passwd}
+  mechanisms = plain login
+}}
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {self.root}/oauth2.conf.ext
 }}
 userdb {{
   driver = passwd-file
