@@ -26,6 +26,7 @@ class User(AbstractUser):
         max_length=8,
         choices=EmailChoice.choices,
         default=EmailChoice.ALL,
+        db_default=EmailChoice.ALL,
         help_text="For support staff: every notification, only their own calls, or a digest.",
     )
     digest_sent_on = models.DateField(null=True, blank=True, editable=False)

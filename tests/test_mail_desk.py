@@ -242,3 +242,47 @@ def test_the_answer_to_a_question_asks_in_the_persons_words(reporter, desk, site
     assert "or reply to this e-mail" in asked.body
     html = asked.alternatives[0].content
     assert "Which room?" in html and "<p>" in html
+
+
+def test_the_reporters_page_offers_to_complete_an_emailed_sheet(client_for, reporter, desk, site):
+    emailed = _emailed(reporter)
+    typed = file_incident(reporter, site=site)
+
+    page = client_for(reporter).get(emailed.get_absolute_url()).content.decode()
+    assert reverse("incidents:complete_sheet", args=[emailed.reference]) in page
+    other = client_for(reporter).get(typed.get_absolute_url()).content.decode()
+    assert 'data-testid="complete-sheet"' not in other
+    workflow.incident_accept(
+        incident=emailed, by=desk, category=None, impact=2, urgency=2, version=emailed.version
+    )
+    logged = client_for(reporter).get(emailed.get_absolute_url()).content.decode()
+    assert 'data-testid="complete-sheet"' not in logged
+
+
+def test_the_support_admin_sets_up_a_mailbox_without_storing_its_secret(client_for, admin_user):
+    from incidents.models import Mailbox
+
+    client = client_for(admin_user)
+    response = client.post(
+        reverse("admin:incidents_mailbox_add"),
+        {
+            "name": "ICT office",
+            "address": "ict@school.example",
+            "active": "on",
+            "host": "outlook.office365.com",
+            "port": 993,
+            "use_tls": "on",
+            "folder": "INBOX",
+            "username": "ict@school.example",
+            "auth": "oauth2",
+            "password_env": "",
+            "oauth_token_url": "https://login.microsoftonline.com/tenant/oauth2/v2.0/token",
+            "oauth_client_id": "client-id",
+            "oauth_client_secret_env": "HELPDESK_MAILBOX_SECRET",
+            "oauth_scope": "https://outlook.office365.com/.default",
+        },
+    )
+    assert response.status_code == 302
+    mailbox = Mailbox.objects.get()
+    assert mailbox.oauth_client_secret_env == "HELPDESK_MAILBOX_SECRET"
+    assert not any("secret" in f.name and not f.name.endswith("_env") for f in Mailbox._meta.fields)

@@ -210,3 +210,17 @@ def _closed(reporter, desk, technician, site):
     )
     incident.refresh_from_db()
     return incident
+
+
+def test_staff_replying_to_a_notification_make_no_new_call(box, reporter, desk, site, smtp_sink):
+    incident = file_incident(reporter, site=site)
+    run_worker()
+    [told] = smtp_sink.to(desk.email)  # "New incident sheet INC-…"
+
+    box(reply_to(told, sender=desk.email, words="I will take this one."))
+    fetch()
+
+    assert list(Incident.objects.all()) == [incident]
+    record = InboundMail.objects.get()
+    assert record.status == InboundStatus.HELD
+    assert "did not report the call" in record.reason

@@ -187,6 +187,16 @@ def _dispatch(record: InboundMail, received: Received, raw: bytes) -> None:
         )
         return
     incident = _replied_incident(received, person)
+    if incident is None and any(pair[1] == person.pk for pair in received.tokens):
+        # Support staff answering a notification e-mail: not a new call of theirs.
+        _for_the_desk(
+            record,
+            raw,
+            InboundStatus.HELD,
+            "A reply to a helpdesk e-mail from someone who did not report the call: "
+            "write on the incident's page instead.",
+        )
+        return
     if incident is not None:
         if _take_reply(record, received, person, incident):
             return
