@@ -4,14 +4,16 @@
 #   docker run --rm --env-file .env helpdesk python manage.py migrate --noinput
 #   docker run -d --name helpdesk --env-file .env -p 8000:8000 -v helpdesk-media:/data/media helpdesk
 #   docker run -d --name helpdesk-worker --env-file .env helpdesk \
-#       sh -c 'sh scripts/reminders & exec python manage.py db_worker'
+#       sh -c 'sh scripts/reminders & sh scripts/mail & exec python manage.py db_worker'
 #   docker run --rm -it --env-file .env helpdesk python manage.py createsuperuser
 #
 # .env (see .env.example) needs at least SECRET_KEY, ALLOWED_HOSTS and a PostgreSQL
 # DATABASE_URL; behind a TLS-terminating proxy also BEHIND_TLS_PROXY=true,
 # SECURE_SSL_REDIRECT=true and SECURE_HSTS_SECONDS. The worker delivers the e-mail
 # notifications queued in the database, so run it alongside the web container;
-# scripts/reminders runs `manage.py send_reminders` every 15 minutes beside it.
+# scripts/reminders runs `manage.py send_reminders` and `send_digest` every 15 minutes
+# beside it, and scripts/mail reads the mailboxes set up in the admin every minute
+# (`manage.py fetch_mail`).
 
 # The base image is pinned to an exact release; update it on purpose, not by accident.
 FROM python:3.13.11-slim-bookworm AS builder

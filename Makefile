@@ -47,14 +47,15 @@ node-tools:
 
 install: $(STAMP) node-tools ## Create .venv, install the pinned dependencies and axe-core (with npm)
 
-run: $(STAMP) ## Migrate, load demo data, run the task worker, the reminders (every 15 min) and the development server on 127.0.0.1:8000
+run: $(STAMP) ## Migrate, load demo data, run the task worker, the reminders (every 15 min), the mailbox reader (every minute) and the development server on 127.0.0.1:8000
 	DEBUG=true $(VENV_PY) manage.py migrate --noinput
 	DEBUG=true $(VENV_PY) manage.py load_demo
 	DEBUG=true $(VENV_PY) manage.py notifications_requeue
 	@DEBUG=true; export DEBUG; \
 	$(VENV_PY) manage.py db_worker --no-startup-delay --no-reload & worker=$$!; \
 	PYTHON=$(VENV_PY) sh scripts/reminders & reminders=$$!; \
-	trap 'kill $$worker $$reminders 2>/dev/null; wait $$worker $$reminders 2>/dev/null' EXIT; \
+	PYTHON=$(VENV_PY) sh scripts/mail & mail=$$!; \
+	trap 'kill $$worker $$reminders $$mail 2>/dev/null; wait $$worker $$reminders $$mail 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(VENV_PY) manage.py runserver 127.0.0.1:8000
 

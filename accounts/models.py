@@ -2,6 +2,14 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 
+class EmailChoice(models.TextChoices):
+    """Which notification e-mails support staff get (users only turn e-mail on or off)."""
+
+    ALL = "all", "Every notification"
+    MINE = "mine", "Only about calls I own, work on or reported"
+    DIGEST = "digest", "One daily digest"
+
+
 class User(AbstractUser):
     """A member of staff: teacher, office staff, service desk, technician or ICT manager.
 
@@ -13,6 +21,15 @@ class User(AbstractUser):
     notify_by_email = models.BooleanField(
         default=True, help_text="Send notifications by e-mail as well as in the app."
     )
+    email_choice = models.CharField(
+        "which e-mails",
+        max_length=8,
+        choices=EmailChoice.choices,
+        default=EmailChoice.ALL,
+        db_default=EmailChoice.ALL,
+        help_text="For support staff: every notification, only their own calls, or a digest.",
+    )
+    digest_sent_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]

@@ -11,6 +11,7 @@ urlpatterns = [
         views.SignInView.as_view(),
         name="login",
     ),
+    path("accounts/email/", views.mail_preferences, name="mail_preferences"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"

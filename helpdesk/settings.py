@@ -236,6 +236,17 @@ TASKS = {
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
 NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 30)
 
+# E-mail in (`manage.py fetch_mail`, run every MAIL_EVERY_SECONDS by scripts/mail):
+# mailboxes are set up in the admin. A message over MAIL_MAX_BYTES is refused with an
+# answer; a sender over MAIL_SENDER_LIMIT_PER_HOUR messages an hour is held for the
+# desk. Staff who chose a daily digest get it by `manage.py send_digest` from
+# MAIL_DIGEST_HOUR (local time) on.
+MAIL_MAX_BYTES = env_int("MAIL_MAX_BYTES", 20 * 1024 * 1024)
+MAIL_SENDER_LIMIT_PER_HOUR = env_int("MAIL_SENDER_LIMIT_PER_HOUR", 10)
+MAIL_BATCH = env_int("MAIL_BATCH", 50)
+MAIL_TIMEOUT_SECONDS = env_int("MAIL_TIMEOUT_SECONDS", 30)
+MAIL_DIGEST_HOUR = env_int("MAIL_DIGEST_HOUR", 7)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -291,6 +291,51 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = ["attempts", "last_error", "sent_at"]
 
 
+# ---------------------------------------------------------------- e-mail in
+
+from .models import InboundMail, Mailbox  # noqa: E402
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin):
+    """The mailboxes `fetch_mail` reads. Secrets stay in the environment: a mailbox
+    names the variable that holds its password or OAuth client secret."""
+
+    list_display = ["name", "address", "host", "port", "auth", "active", "last_checked_at"]
+    list_filter = ["active", "auth"]
+    search_fields = ["name", "address", "host", "username"]
+    readonly_fields = ["last_checked_at", "last_error"]
+    fieldsets = [
+        (None, {"fields": ["name", "address", "active"]}),
+        ("Server", {"fields": ["host", "port", "use_tls", "folder", "username", "auth"]}),
+        ("Password sign-in", {"fields": ["password_env"]}),
+        (
+            "OAuth 2.0 sign-in (XOAUTH2)",
+            {
+                "fields": [
+                    "oauth_token_url",
+                    "oauth_client_id",
+                    "oauth_client_secret_env",
+                    "oauth_scope",
+                ]
+            },
+        ),
+        ("Last check", {"fields": ["last_checked_at", "last_error"]}),
+    ]
+
+
+@admin.register(InboundMail)
+class InboundMailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every message read: what it became and why. The desk works the unrecognised
+    ones from its own list (Unrecognised mail)."""
+
+    list_display = ["received_at", "sender", "subject", "status", "incident", "mailbox"]
+    list_filter = ["status", "mailbox"]
+    search_fields = ["sender", "subject", "message_id"]
+    list_select_related = ["incident", "mailbox"]
+    exclude = ["raw"]
+
+
 # ---------------------------------------------------------------- school time
 
 from .models import Closure, OpeningHours, SchoolCalendar  # noqa: E402

@@ -9,11 +9,10 @@ templates/incidents/notifications/<template>.txt (see incidents.history).
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
+from accounts.models import EmailChoice
+from accounts.roles import Role, is_support_staff, people_with
 
-from accounts.roles import Role, people_with
-
-from .history import render_notification, single_line
+from .history import render_notification
 from .models import EmailStatus, Event, Incident, Notification
 
 
@@ -53,36 +52,46 @@ def notify(
     )
     created = []
     for person in people:
-        wants_email = bool(person.email) and person.notify_by_email
+        status = email_status_for(person, incident, event)
         notification = Notification.objects.create(
             recipient=person,
             incident=incident,
             event=event,
             subject=subject[:200],
             body=body,
-            email_status=EmailStatus.PENDING if wants_email else EmailStatus.NOT_WANTED,
+            email_status=status,
         )
         created.append(notification)
-        if wants_email:
+        if status == EmailStatus.PENDING:
             deliver_notification.enqueue(notification.pk)
     return created
 
 
-def email_subject(notification: Notification) -> str:
-    return single_line(notification.subject)
+# Answers to the person's own e-mail: sent at once whatever they chose for the rest.
+DIRECT_EVENTS = {Event.MAIL_RECEIVED, Event.MAIL_REFUSED, Event.REOPEN_OFFERED}
 
 
-def email_text(notification: Notification) -> str:
-    """The e-mail, from its template: the message, and where to read the rest."""
-    from django.template.loader import render_to_string
+def email_status_for(person: Any, incident: Incident | None, event: str) -> str:
+    """Whether and how the person gets this notification by e-mail, by their choice:
+    everyone may turn e-mail off; support staff may also have only their own calls
+    (owned, worked on or reported) or one daily digest (`manage.py send_digest`)."""
+    if not person.email or not person.notify_by_email:
+        return EmailStatus.NOT_WANTED
+    if event in DIRECT_EVENTS or not is_support_staff(person):
+        return EmailStatus.PENDING
+    if person.email_choice == EmailChoice.MINE and incident is not None:
+        theirs = {incident.owner_id, incident.assignee_id, incident.reporter_id}
+        if person.pk not in theirs:
+            return EmailStatus.NOT_WANTED
+    if person.email_choice == EmailChoice.DIGEST:
+        return EmailStatus.DIGEST
+    return EmailStatus.PENDING
 
-    link = ""
-    if notification.incident_id:
-        link = f"{settings.SITE_URL}/incidents/{notification.incident.reference}/"
-    return render_to_string(
-        "incidents/notifications/_email.txt",
-        {"notification": notification, "link": link},
-    )
 
-
-__all__ = ["Event", "desk_people", "email_subject", "email_text", "notify", "technician_people"]
+__all__ = [
+    "Event",
+    "desk_people",
+    "email_status_for",
+    "notify",
+    "technician_people",
+]

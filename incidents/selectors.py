@@ -27,10 +27,12 @@ from django.utils import timezone
 from accounts import roles
 
 from .models import (
+    WAITING_FOR_DESK,
     Attachment,
     CallLogEntry,
     Consultation,
     Equipment,
+    InboundMail,
     Incident,
     KnowledgeArticle,
     Notification,
@@ -293,3 +295,26 @@ def same_sheet_filed_recently(user, *, summary: str, site, happened: str, minute
         .only("pk")
         .first()
     )
+
+
+def mail_for_desk(user) -> QuerySet[InboundMail]:
+    """The received e-mail waiting for the desk (unknown senders, held messages),
+    newest first; nothing for anyone else."""
+    if not roles.is_desk(user):
+        return InboundMail.objects.none()
+    return (
+        InboundMail.objects.filter(status__in=WAITING_FOR_DESK)
+        .select_related("mailbox", "person")
+        .defer("raw")
+        .order_by("-received_at", "-id")
+    )
+
+
+def get_mail_for(user, pk: int) -> InboundMail:
+    """A received message for the desk (also one already dealt with), else 404."""
+    if not roles.is_desk(user):
+        raise Http404("No such message.")
+    found = InboundMail.objects.defer("raw").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such message.")
+    return found

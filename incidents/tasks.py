@@ -10,7 +10,6 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
@@ -35,13 +34,9 @@ def deliver_notification(notification_id: int) -> str:
         )
         if notification is None or notification.email_status != EmailStatus.PENDING:
             return "nothing to do"
-        from .notifications import email_subject, email_text
+        from .mail.outgoing import build
 
-        message = EmailMessage(
-            subject=email_subject(notification),
-            body=email_text(notification),
-            to=[notification.recipient.email],
-        )
+        message = build(notification)
         notification.attempts += 1
         try:
             message.send()

@@ -6,8 +6,8 @@ Workflow actions are POSTs on the incident's own address (`incidents/INC-000123/
 from django.urls import path
 
 from .views import equipment, exports, incident, printing, problems, reports
-from .views.desk import assignment, bulk, closure, communication, queue, triage
-from .views.portal import filing, inbox, incident_page, knowledge
+from .views.desk import assignment, bulk, closure, communication, mail, queue, triage
+from .views.portal import filing, inbox, incident_page, knowledge, sheet
 from .views.technician import actions, consultations, home, visits
 
 app_name = "incidents"
@@ -30,6 +30,7 @@ urlpatterns = [
     path(REF + "reopen/", incident_page.reopen, name="reopen"),
     path(REF + "message/", incident_page.user_message, name="user_message"),
     path(REF + "photos/", incident_page.attach, name="attach"),
+    path(REF + "sheet/", sheet.complete_sheet, name="complete_sheet"),
     path("notifications/", inbox.notification_list, name="notifications"),
     path("notifications/<int:pk>/", inbox.notification_open, name="notification_open"),
     path("notifications/read-all/", inbox.notifications_read_all, name="notifications_read_all"),
@@ -42,6 +43,9 @@ urlpatterns = [
     path("desk/print/", printing.print_selection, name="print_selection"),
     path("desk/print/closed/", printing.print_closed, name="print_closed"),
     path("desk/log-call/", triage.log_call, name="desk_log_call"),
+    path("desk/mail/", mail.mail_list, name="desk_mail"),
+    path("desk/mail/<int:pk>/attach/", mail.mail_attach, name="desk_mail_attach"),
+    path("desk/mail/<int:pk>/discard/", mail.mail_discard, name="desk_mail_discard"),
     path(REF + "return/", triage.return_to_user, name="return_to_user"),
     path(REF + "accept/", triage.accept, name="accept"),
     path(REF + "details/", triage.update_details, name="update_details"),

@@ -135,3 +135,33 @@ def _close_stray_connections(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture(scope="session")
+def dovecot_server():
+    """A throwaway Dovecot IMAP server for this test process (tests/support/dovecot.py)."""
+    from tests.support import dovecot
+
+    if not dovecot.available():
+        pytest.skip(
+            f"Dovecot is not installed ({dovecot.DOVECOT} missing): "
+            "apt-get install dovecot-imapd to run the IMAP tests"
+        )
+    from tests.support.oauth import OAuthServer
+
+    oauth = OAuthServer().start()
+    server = dovecot.Dovecot(oauth_url=oauth.url).start()
+    server.oauth = oauth
+    yield server
+    server.stop()
+    oauth.stop()
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """An aiosmtpd server on loopback receiving what the product sends over SMTP."""
+    from tests.support.smtp_sink import SMTPSink
+
+    with SMTPSink() as sink:
+        settings.MAILERS = sink.mailer_settings()
+        yield sink

@@ -21,6 +21,7 @@ from incidents.models import (
     CallLogEntry,
     Consultation,
     DiagnosticEntry,
+    InboundMail,
     Incident,
     KnowledgeArticle,
     Notification,
@@ -77,6 +78,7 @@ ROWS = {
     "password_reset_done": row("GET", public=True, allowed=PUBLIC),
     "password_reset_complete": row("GET", public=True, allowed=PUBLIC),
     "password_reset_confirm": row("GET", "reset", public=True, allowed=PUBLIC),
+    "mail_preferences": row("GET", allowed=SIGNED_IN),
     # The incident and its side routes.
     "incidents:detail": row(
         "GET", "incident", allowed=OWN_INCIDENT_VIEWERS, hidden={"other_reporter"}
@@ -98,6 +100,10 @@ ROWS = {
     "incidents:reopen": row("POST", "incident", **REPORTER_MOVE),
     "incidents:user_message": row("POST", "incident", **REPORTER_MOVE),
     "incidents:attach": row("POST", "incident", **REPORTER_MOVE),
+    # Completing an e-mailed sheet: only before it is logged (the world's call is logged).
+    "incidents:complete_sheet": row(
+        "GET", "incident", allowed={"reporter"}, hidden={"other_reporter"}
+    ),
     "incidents:notifications": row("GET", allowed=SIGNED_IN),
     "incidents:notification_open": row(
         "POST", "notification", allowed={"reporter"}, hidden=SIGNED_IN - {"reporter"}
@@ -112,6 +118,9 @@ ROWS = {
     "incidents:print_selection": row("GET", "selection", allowed=DESK),
     "incidents:print_closed": row("GET", allowed=DESK),
     "incidents:desk_log_call": row("GET", allowed=DESK),
+    "incidents:desk_mail": row("GET", allowed=DESK),
+    "incidents:desk_mail_attach": row("POST", "mail", allowed=DESK),
+    "incidents:desk_mail_discard": row("POST", "mail", allowed=DESK),
     "incidents:return_to_user": row("POST", "incident", **DESK_MOVE),
     "incidents:accept": row("POST", "incident", **DESK_MOVE),
     "incidents:update_details": row("POST", "incident", **DESK_MOVE),
@@ -270,6 +279,12 @@ def build_world(request):
         created_by=admin_user,
     )
     notification = Notification.objects.filter(recipient=reporter).first()
+    from incidents.mail.intake import receive
+    from tests.inbound_helpers import message
+
+    unknown_mail = receive(
+        message(sender="stranger@home.example", subject=SUMMARY, text=f"Hello {SENTINEL}")
+    )
     incident.refresh_from_db()
     return {
         "incident": incident,
@@ -279,6 +294,7 @@ def build_world(request):
         "equipment": equipment,
         "article": article,
         "notification": notification,
+        "mail": unknown_mail,
     }
 
 
@@ -293,6 +309,7 @@ def _url(name, row, world):
         "consultation": [world["consultation"].pk],
         "problem": [world["problem"].reference],
         "equipment": [world["equipment"].pk],
+        "mail": [world["mail"].pk],
         "reset": ["MQ", "set-password"],
         "selection": [],
     }[row.args]
@@ -315,6 +332,8 @@ def _fingerprint():
         Attachment.objects.count(),
         Notification.objects.count(),
         Notification.objects.filter(read_at__isnull=True).count(),
+        InboundMail.objects.count(),
+        InboundMail.objects.filter(status__in=["unrecognised", "held"]).count(),
     )
 
 

@@ -83,6 +83,11 @@ ROWS = {
     "working_again": row(REPORTER | DESK, ACTIVE, None, "working_again", "logged"),
     "message_reporter": row(OWN, OPEN, None, "message_to_reporter", "in_progress"),
     "reporter_reply": row(REPORTER, OPEN, None, "reporter_message", "logged"),
+    "reply_after_closure": row(REPORTER, {S.CLOSED}, None, "reporter_message", "closed"),
+    "refuse_attachments": row(REPORTER, EVERY, None, "attachments_refused", "logged"),
+    "complete_sheet": row(
+        REPORTER, {S.SUBMITTED, S.AWAITING_USER}, None, "sheet_completed", "submitted"
+    ),
     "note": row(SUPPORT, EVERY, None, "note", "closed"),
     "attach": row(REPORTER | OWN, OPEN, None, "attached", "in_progress"),
     "link_article": row(DESK, OPEN, None, "article_linked", "submitted"),

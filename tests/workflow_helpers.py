@@ -209,6 +209,15 @@ INCIDENT_MOVES: dict[str, Callable[[Incident, Any, World], Any]] = {
     "reporter_reply": lambda i, by, w: workflow.incident_reporter_reply(
         incident=i, by=by, text="It is making a noise now.", version=_v(i)
     ),
+    "reply_after_closure": lambda i, by, w: workflow.incident_reply_after_closure(
+        incident=i, by=by, text="It stopped again.", version=_v(i)
+    ),
+    "refuse_attachments": lambda i, by, w: workflow.incident_refuse_attachments(
+        incident=i, by=by, names=["invoice.pdf"], version=_v(i)
+    ),
+    "complete_sheet": lambda i, by, w: workflow.incident_complete_sheet(
+        incident=i, by=by, answers={"checked": "The cable, twice."}, version=_v(i)
+    ),
     "note": lambda i, by, w: workflow.incident_add_note(
         incident=i, by=by, text="Checked the cable.", version=_v(i)
     ),

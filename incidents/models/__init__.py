@@ -37,6 +37,7 @@ from .incident import (
     format_reference,
     parse_reference,
 )
+from .mail import WAITING_FOR_DESK, InboundMail, InboundStatus, MailAuth, Mailbox
 from .notifications import EmailStatus, Event, Notification, Reminder, ReminderKind
 from .problems import ArticleKind, KnowledgeArticle, Problem, ProblemLogEntry
 from .sheet import HadBefore, IncidentSheet, TriedToRepeat
@@ -76,6 +77,7 @@ __all__ = [
     "STAFF_STATUS_LABELS",
     "TECHNICIAN_STATUSES",
     "UNLOGGED_STATUSES",
+    "WAITING_FOR_DESK",
     "WAITING_FOR_TECHNICIAN_STATUSES",
     "WAITING_FOR_USER",
     "WORKING_STATUSES",
@@ -101,9 +103,13 @@ __all__ = [
     "HadBefore",
     "HoldReason",
     "Impact",
+    "InboundMail",
+    "InboundStatus",
     "Incident",
     "IncidentSheet",
     "KnowledgeArticle",
+    "MailAuth",
+    "Mailbox",
     "Notification",
     "OpeningHours",
     "Priority",

@@ -25,6 +25,7 @@ class EntryKind(models.TextChoices):
     RESOLUTION = "resolution", "Resolution"
     WORKING_AGAIN = "working_again", "User says it works again"
     FILED_AWAY = "filed_away", "Put in the paper file"
+    EMAIL = "email", "E-mail"
 
 
 class AppendOnlyError(Exception):

@@ -22,6 +22,9 @@ class Event(models.TextChoices):
     PROBLEM_RESOLVED = "problem_resolved", "Problem resolved"
     NOT_CLOSED = "not_closed", "Resolved, not closed yet"
     STILL_WAITING = "still_waiting", "Still waiting for your answer"
+    MAIL_RECEIVED = "mail_received", "Your e-mail was received"
+    MAIL_REFUSED = "mail_refused", "Your e-mail could not be taken"
+    REOPEN_OFFERED = "reopen_offered", "Reply to a closed call"
 
 
 class EmailStatus(models.TextChoices):
@@ -29,6 +32,8 @@ class EmailStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     NOT_WANTED = "not_wanted", "Not sent (no address or turned off)"
+    DIGEST = "digest", "Waiting for the daily digest"
+    IN_DIGEST = "in_digest", "Sent in a daily digest"
 
 
 class Notification(models.Model):

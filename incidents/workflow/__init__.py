@@ -39,6 +39,12 @@ from .consultations import consultation_open, consultation_update
 from .core import current_version
 from .errors import Conflict, InvalidInput, InvalidMove, NotAllowed, WorkflowError
 from .filing import incident_file
+from .mail import (
+    incident_complete_sheet,
+    incident_file_by_email,
+    incident_refuse_attachments,
+    incident_reply_after_closure,
+)
 from .problems import (
     problem_close,
     problem_escalate,
@@ -108,8 +114,10 @@ __all__ = [
     "incident_answer_hold",
     "incident_attach",
     "incident_close",
+    "incident_complete_sheet",
     "incident_diagnose",
     "incident_file",
+    "incident_file_by_email",
     "incident_hand_over",
     "incident_hold",
     "incident_link_article",
@@ -117,7 +125,9 @@ __all__ = [
     "incident_mark_read",
     "incident_message_reporter",
     "incident_record_cause",
+    "incident_refuse_attachments",
     "incident_reopen",
+    "incident_reply_after_closure",
     "incident_reporter_reply",
     "incident_request_technician",
     "incident_resolve",

@@ -87,6 +87,18 @@ def reopen_window(user: Any, incident: Incident, now: datetime, **_: Any) -> Wor
     )
 
 
+def inside_reopen_window(
+    user: Any, incident: Incident, now: datetime, **_: Any
+) -> WorkflowError | None:
+    """A reply to a closed call is taken on it only within the reopen window."""
+    if within_reopen_window(incident, now):
+        return None
+    return InvalidMove(
+        f"It is more than {settings.REOPEN_WINDOW_DAYS} days since it was resolved: "
+        "please file a new incident sheet."
+    )
+
+
 def working_again_once(
     user: Any, incident: Incident, now: datetime, **_: Any
 ) -> WorkflowError | None:
@@ -235,6 +247,14 @@ MOVES: dict[str, Move] = _table(
     Move("working_again", ACTIVE, _reporter_or_desk, guards=(working_again_once,)),
     Move("message_reporter", OPEN, _support, guards=(on_their_call,)),
     Move("reporter_reply", OPEN, _reporter),
+    # The reporter's e-mail to a closed call, within the reopen window.
+    Move(
+        "reply_after_closure", frozenset({Status.CLOSED}), _reporter, guards=(inside_reopen_window,)
+    ),
+    # Attachments of the reporter's e-mail that are not pictures: noted, not kept.
+    Move("refuse_attachments", EVERY, _reporter),
+    # The reporter completes the sheet of a call sent by e-mail before it is logged.
+    Move("complete_sheet", frozenset(UNLOGGED_STATUSES), _reporter),
     Move("note", EVERY, _support),
     Move("attach", OPEN, _reporter_or_support, guards=(on_their_call,)),
     Move("link_article", OPEN, _desk),

@@ -228,3 +228,81 @@ def test_the_content_security_policy_allows_no_inline_script(client_for, reporte
     assert "unsafe-inline" not in policy
     assert "unsafe-eval" not in policy
     assert "<script>" not in response.content.decode()  # every script is a file of ours
+
+
+def _hostile_mail(payload: str, index: int, sender: str, **extra) -> bytes:
+    from email.utils import formataddr
+
+    from tests.inbound_helpers import message
+
+    html = (
+        f"<html><head><script>alert('pwned')</script><style>*{{x:1}}</style></head>"
+        f"<body><p>{payload}</p><div onmouseover=alert('pwned') data-pwned>{payload}</div>"
+        f"<a href=\"javascript:alert('pwned')\">click</a></body></html>"
+    )
+    line = " ".join(payload.splitlines())  # a header is one line; the body keeps them
+    return message(
+        sender=formataddr((line[:60], sender)),  # quoted as a mail client quotes it
+        subject=f"{line[:150]} #{index}",
+        text=None,
+        html=html,
+        attachments=[(f"{line[:80]}.html", "text/html", payload.encode())],
+        **extra,
+    )
+
+
+def test_hostile_html_mail_never_runs_in_any_page_or_e_mail(
+    browser_for, reporter, desk, site, figure, settings
+):
+    """Payloads in the subject, sender name, HTML body and attachment names of mail from
+    a known person (an incident), an unknown sender (the desk's list) and a reply (the
+    call log); then the pages that show them, and the HTML e-mails the product sends."""
+    from django.core import mail
+
+    from incidents.mail import intake
+    from incidents.models import Incident
+    from tests.mail_helpers import run_worker
+
+    settings.MAIL_SENDER_LIMIT_PER_HOUR = len(PAYLOADS) * 2
+    for index, payload in enumerate(PAYLOADS):
+        intake.receive(_hostile_mail(payload, index, reporter.email))
+        intake.receive(_hostile_mail(payload, index, f"stranger{index}@home.example"))
+    incidents = list(Incident.objects.order_by("pk"))
+    assert len(incidents) == len(PAYLOADS)
+    first = incidents[0]
+    workflow.incident_return_to_user(
+        incident=first, by=desk, question="Which room?", version=workflow.current_version(first)
+    )
+    run_worker()
+    [asked] = [
+        m for m in mail.outbox if reporter.email in m.to and "needs your answer" in m.subject
+    ]
+    intake.receive(
+        _hostile_mail(PAYLOADS[0], 0, reporter.email, to=asked.reply_to[0])
+    )  # a reply by e-mail: into the call log
+
+    seen = {"pages": 0}
+    staff = browser_for(desk)
+    user = browser_for(reporter)
+    for path in (
+        reverse("incidents:desk_mail"),
+        reverse("incidents:desk_queue"),
+        reverse("incidents:notifications"),
+    ):
+        _check(staff, path, seen)
+    for incident in incidents:
+        _check(staff, reverse("incidents:detail", args=[incident.reference]), seen)
+        _check(user, reverse("incidents:detail", args=[incident.reference]), seen)
+    _check(user, reverse("incidents:complete_sheet", args=[incidents[1].reference]), seen)
+    _check(user, reverse("incidents:my_incidents"), seen)
+    # The HTML e-mails sent about them, opened as a mail client would show them.
+    run_worker()
+    sent = [m for m in mail.outbox if getattr(m, "alternatives", None)]
+    for message in sent:
+        staff.page.set_content(message.alternatives[0].content)
+        assert staff.page.locator(PARSED_MARKER).count() == 0, message.subject
+        assert staff.dialogs == []
+    figure(
+        f"hostile mail: {len(PAYLOADS) * 2 + 1} hostile e-mails taken, {seen['pages']} pages "
+        f"and {len(sent)} HTML e-mails in Chromium, 0 executed"
+    )

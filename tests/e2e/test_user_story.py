@@ -75,7 +75,7 @@ def test_a_user_files_a_sheet_answers_the_desk_and_reads_the_resolution(
     page.goto(user.base_url + "/")
     expect(page.get_by_test_id("unread-count").first).to_have_text("1")
     page.goto(user.base_url + "/notifications/")
-    page.get_by_role("button", name=re.compile("needs more information")).click()
+    page.get_by_role("button", name=re.compile("needs your answer")).click()
     expect(page.get_by_test_id("question")).to_contain_text("Which tray did you fill?")
     page.get_by_role("textbox", name="Your answer").fill("Tray 2, the A4 one.")
     page.get_by_role("button", name="Send my answer").click()

@@ -67,7 +67,9 @@ def sheet_flags(sheet) -> dict[str, str]:
             flags[field] = "Too thin to act on."
     if not sheet.checked.strip():
         flags["checked"] = "Nothing checked."
-    if sheet.tried_to_repeat == TriedToRepeat.NOT_TRIED:
+    if not sheet.tried_to_repeat:
+        flags["tried_to_repeat"] = "Not answered."
+    elif sheet.tried_to_repeat == TriedToRepeat.NOT_TRIED:
         flags["tried_to_repeat"] = "Not tried to repeat it."
     if not sheet.last_worked.strip():
         flags["last_worked"] = "Not said when it last worked."

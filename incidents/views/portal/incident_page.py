@@ -18,7 +18,7 @@ from incidents.forms.portal import (
     WorkingAgainForm,
 )
 from incidents.forms.sheet import answer_rows
-from incidents.models import DONE_STATUSES, Status
+from incidents.models import DONE_STATUSES, Channel, Status
 
 from ..access import back_to, no_longer_offered, posted_version, run_move
 
@@ -39,6 +39,8 @@ def user_detail_context(request, incident, **bound_forms) -> dict:
         for name in ("answer", "working_again", "reopen", "reporter_reply", "attach")
     }
     can["answer"] = moves[workflow.answer_move(incident)]
+    # A call sent by e-mail has only its text: the reporter may complete the sheet.
+    can["complete_sheet"] = moves["complete_sheet"] and incident.channel == Channel.EMAIL
     reopen_until = None
     if incident.status == Status.RESOLVED and incident.resolved_at:
         reopen_until = incident.resolved_at + timedelta(days=settings.REOPEN_WINDOW_DAYS)
