@@ -177,6 +177,7 @@ def test_only_the_reporter_completes_their_sheet(client_for, reporter, other_rep
     assert client_for(desk).get(url).status_code == 403
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection
 def test_staff_who_chose_only_their_own_calls_get_no_mail_about_others(
     reporter, desk, site, settings
 ):
@@ -190,6 +191,7 @@ def test_staff_who_chose_only_their_own_calls_get_no_mail_about_others(
     assert [m for m in mail.outbox if desk.email in m.to] == []
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection
 def test_staff_who_chose_the_digest_get_one_mail_a_day(reporter, desk, site, settings):
     settings.MAIL_DIGEST_HOUR = 0
     desk.email_choice = EmailChoice.DIGEST
@@ -231,6 +233,7 @@ def test_a_person_chooses_their_e_mails(client_for, reporter, desk):
     assert "Select a valid choice." in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection
 def test_the_answer_to_a_question_asks_in_the_persons_words(reporter, desk, site):
     incident = file_incident(reporter, site=site)
     workflow.incident_return_to_user(

@@ -92,8 +92,9 @@ def _photos(received: Received) -> tuple[list[dict[str, Any]], list[str]]:
 
 def _over_limit(sender: str, now: Any) -> bool:
     since = now - timedelta(hours=1)
+    # Senders are stored in lower case (incidents.mail.parse): the index serves this.
     recent = InboundMail.objects.filter(
-        sender__iexact=sender, received_at__gte=since, status__in=COUNTED
+        sender=sender.lower(), received_at__gte=since, status__in=COUNTED
     )
     return recent.count() >= settings.MAIL_SENDER_LIMIT_PER_HOUR
 
