@@ -14,7 +14,7 @@ from django.conf import settings
 from accounts.roles import Role, people_with
 
 from .history import render_notification, single_line
-from .models import EmailStatus, Event, Incident, Notification
+from .models import EmailStatus, Event, Incident, Notification, format_reference
 
 
 def desk_people() -> list[Any]:
@@ -72,17 +72,37 @@ def email_subject(notification: Notification) -> str:
     return single_line(notification.subject)
 
 
+def target_path(notification: Notification) -> str:
+    """Where a notification leads: the approver to their approvals page (the request
+    itself is not theirs to open), anyone else to the call, or to their notifications."""
+    from django.urls import reverse
+
+    if notification.event == Event.APPROVAL_NEEDED:
+        return reverse("incidents:approvals")
+    if notification.incident_id:
+        return reverse("incidents:detail", args=[format_reference("INC", notification.incident_id)])
+    return reverse("incidents:notifications")
+
+
 def email_text(notification: Notification) -> str:
     """The e-mail, from its template: the message, and where to read the rest."""
     from django.template.loader import render_to_string
 
     link = ""
     if notification.incident_id:
-        link = f"{settings.SITE_URL}/incidents/{notification.incident.reference}/"
+        link = f"{settings.SITE_URL}{target_path(notification)}"
     return render_to_string(
         "incidents/notifications/_email.txt",
         {"notification": notification, "link": link},
     )
 
 
-__all__ = ["Event", "desk_people", "email_subject", "email_text", "notify", "technician_people"]
+__all__ = [
+    "Event",
+    "desk_people",
+    "email_subject",
+    "email_text",
+    "notify",
+    "target_path",
+    "technician_people",
+]

@@ -28,6 +28,7 @@ from accounts import roles
 
 from .models import (
     Attachment,
+    CallKind,
     CallLogEntry,
     Consultation,
     Equipment,
@@ -35,6 +36,8 @@ from .models import (
     KnowledgeArticle,
     Notification,
     Problem,
+    RequestType,
+    Status,
     parse_reference,
 )
 
@@ -108,6 +111,8 @@ def get_incident_for(user, reference: str, *, for_update_of=None) -> Incident:
             "problem",
             "received_by",
             "sheet",
+            "request_type",
+            "approver",
         )
         .filter(pk=pk)
         .first()
@@ -293,3 +298,56 @@ def same_sheet_filed_recently(user, *, summary: str, site, happened: str, minute
         .only("pk")
         .first()
     )
+
+
+# ------------------------------------------------------------------ service requests
+
+
+def request_types_offered() -> QuerySet[RequestType]:
+    """The catalogue as people see it: the request types still offered, in order."""
+    return RequestType.objects.filter(is_active=True).select_related("approver")
+
+
+def get_request_type_for(user, pk: int) -> RequestType:
+    """A request type anyone signed in may ask for, with its questions; else 404."""
+    found = request_types_offered().prefetch_related("questions").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such request type.")
+    return found
+
+
+def approvals_waiting_for(user) -> QuerySet[Incident]:
+    """The requests waiting for this person's approval, oldest first."""
+    return (
+        Incident.objects.filter(approver=user, status=Status.AWAITING_APPROVAL)
+        .select_related("reporter", "request_type", "site", "room")
+        .prefetch_related("request_answers")
+        .order_by("created_at", "pk")
+    )
+
+
+def approvals_decided_by(user, limit: int = 20) -> list[Incident]:
+    """The requests this person approved or declined lately, newest first."""
+    return list(
+        Incident.objects.filter(approver=user, approval_decided_at__isnull=False)
+        .select_related("reporter", "request_type")
+        .order_by("-approval_decided_at", "-pk")[:limit]
+    )
+
+
+def get_request_for_approval(user, reference: str) -> Incident:
+    """A request this person may decide on or see: theirs to approve, or one they
+    may see anyway (the move table then says whether they may decide). Else 404."""
+    pk = parse_reference("INC", reference)
+    if pk is None:
+        raise Http404("No such request.")
+    visible = incidents_for(user).filter(pk=pk).exists()
+    found = (
+        Incident.objects.filter(pk=pk, kind=CallKind.REQUEST)
+        .filter(Q(approver=user) | Q(pk__in=[pk] if visible else []))
+        .select_related("reporter", "request_type", "approver")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such request.")
+    return found

@@ -39,6 +39,14 @@ from .incident import (
 )
 from .notifications import EmailStatus, Event, Notification, Reminder, ReminderKind
 from .problems import ArticleKind, KnowledgeArticle, Problem, ProblemLogEntry
+from .requests import (
+    Approval,
+    CallKind,
+    QuestionKind,
+    RequestAnswer,
+    RequestQuestion,
+    RequestType,
+)
 from .sheet import HadBefore, IncidentSheet, TriedToRepeat
 from .states import (
     ACTIVE_STATUSES,
@@ -80,10 +88,12 @@ __all__ = [
     "WAITING_FOR_USER",
     "WORKING_STATUSES",
     "AppendOnlyError",
+    "Approval",
     "ArticleKind",
     "Attachment",
     "Audience",
     "BankHolidayRegion",
+    "CallKind",
     "CallLogEntry",
     "Category",
     "Channel",
@@ -111,8 +121,12 @@ __all__ = [
     "Problem",
     "ProblemLogEntry",
     "ProblemStatus",
+    "QuestionKind",
     "Reminder",
     "ReminderKind",
+    "RequestAnswer",
+    "RequestQuestion",
+    "RequestType",
     "ResolutionKind",
     "Room",
     "SchoolCalendar",

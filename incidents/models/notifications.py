@@ -22,6 +22,9 @@ class Event(models.TextChoices):
     PROBLEM_RESOLVED = "problem_resolved", "Problem resolved"
     NOT_CLOSED = "not_closed", "Resolved, not closed yet"
     STILL_WAITING = "still_waiting", "Still waiting for your answer"
+    APPROVAL_NEEDED = "approval_needed", "A request needs your approval"
+    APPROVED = "approved", "Request approved"
+    DECLINED = "declined", "Request declined"
 
 
 class EmailStatus(models.TextChoices):
