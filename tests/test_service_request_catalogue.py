@@ -174,3 +174,18 @@ def test_each_kind_of_question_is_asked_and_kept_as_written(client_for, reporter
     )
     saved = Incident.objects.get(kind=CallKind.REQUEST).request_answers.get()
     assert (saved.label, saved.value, saved.question_id) == ("The question", answer, question.pk)
+
+
+def test_the_catalogues_words_are_shown_as_text_once_escaped(client_for, reporter):
+    kind = request_type(
+        name="Tom & Jerry <b>set-up</b>",
+        questions=[("Sound & <i>light</i>?", "choice", "Yes & more\n<u>No</u>", True)],
+    )
+    kind.questions.update(help_text="Say <em>which</em> & when")
+    page = client_for(reporter).get(reverse("incidents:request_new", args=[kind.pk])).text
+    assert "Sound &amp; &lt;i&gt;light&lt;/i&gt;?" in page
+    assert "Say &lt;em&gt;which&lt;/em&gt; &amp; when" in page
+    assert "Yes &amp; more" in page and "&lt;u&gt;No&lt;/u&gt;" in page
+    assert "Tom &amp; Jerry &lt;b&gt;set-up&lt;/b&gt;" in page
+    assert "<i>" not in page and "<em>" not in page and "<u>" not in page
+    assert "&amp;amp;" not in page

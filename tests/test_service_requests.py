@@ -401,6 +401,12 @@ def test_a_request_is_never_turned_into_a_problem(client_for, reporter, desk, si
     assert "never turned into a problem" in response.text
     assert fresh(made).problem_id is None
     assert not Notification.objects.filter(incident=made, event="technician_update").exists()
+    # The technician's escalation page says why, instead of offering the form.
+    page = parse(client_for(desk).get(reverse("incidents:escalate", args=[made.reference])).text)
+    assert "never turned into a problem" in page.testid("not-escalated").text
+    assert (
+        "Escalate into problem management" not in client_for(desk).get(made.get_absolute_url()).text
+    )
 
 
 def test_problem_lists_leave_requests_out(client_for, reporter, desk, technician, site, install):

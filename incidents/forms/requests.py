@@ -9,6 +9,7 @@ import uuid
 from typing import Any, cast
 
 from django import forms
+from django.utils.html import conditional_escape
 
 from incidents.models import Incident, QuestionKind, RequestQuestion, RequestType, Room, Site
 
@@ -21,10 +22,13 @@ SHORT_LIMIT, LONG_LIMIT = 300, 4000
 
 
 def question_field(question: RequestQuestion) -> forms.Field:
-    """The form field that asks one question of the catalogue."""
+    """The form field that asks one question of the catalogue.
+
+    The words come from the admin and are shown by templates that trust a field's
+    label, help text and choices as markup: they are escaped here, once."""
     common: dict[str, Any] = {
-        "label": question.label,
-        "help_text": question.help_text,
+        "label": conditional_escape(question.label),
+        "help_text": conditional_escape(question.help_text),
         "required": question.required,
         "error_messages": {"required": f"Answer \u201c{question.label}\u201d."},
     }
@@ -33,7 +37,7 @@ def question_field(question: RequestQuestion) -> forms.Field:
     if question.kind == QuestionKind.YES_NO:
         return forms.ChoiceField(choices=[(YES, YES), (NO, NO)], widget=forms.RadioSelect, **common)
     if question.kind == QuestionKind.CHOICE:
-        options = [(option, option) for option in question.option_list]
+        options = [(option, conditional_escape(option)) for option in question.option_list]
         return forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
     return SingleLineField(max_length=SHORT_LIMIT, **common)
 

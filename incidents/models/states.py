@@ -76,6 +76,12 @@ WORKING_STATUSES: tuple[Status, ...] = (
 )
 TECHNICIAN_STATUSES: tuple[Status, ...] = (Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD)
 WAITING_FOR_TECHNICIAN_STATUSES: tuple[Status, ...] = (Status.LOGGED, Status.ASSIGNED)
+# The state only a service request is ever in: its approver has not decided yet.
+REQUEST_ONLY_STATUSES: tuple[Status, ...] = (Status.AWAITING_APPROVAL,)
+# The open states an incident can be in (the dashboard's rows of incidents).
+INCIDENT_OPEN_STATUSES: tuple[Status, ...] = tuple(
+    s for s in OPEN_STATUSES if s not in REQUEST_ONLY_STATUSES
+)
 
 ALL_PROBLEM_STATUSES: tuple[ProblemStatus, ...] = tuple(ProblemStatus)
 # Not yet resolved: incidents can still be linked, a known error published.

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .. import targets
 from ..models import (
+    INCIDENT_OPEN_STATUSES,
     OPEN_STATUSES,
     STAFF_STATUS_LABELS,
     WAITING_FOR_TECHNICIAN_STATUSES,
@@ -128,7 +129,7 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
     ):
         by_state[status][priority] = n
     states = []
-    for status in OPEN_STATUSES:
+    for status in INCIDENT_OPEN_STATUSES:
         row = [by_state[status].get(p.value, 0) for p in Priority]
         states.append(
             StateRow(

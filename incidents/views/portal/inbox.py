@@ -29,6 +29,7 @@ def my_incidents(request):
     )
     listed = own.select_related("site", "room", "equipment").only(
         "summary",
+        "kind",
         "status",
         "hold_reason",
         "created_at",
