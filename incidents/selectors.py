@@ -317,9 +317,13 @@ def get_request_type_for(user, pk: int) -> RequestType:
 
 
 def approvals_waiting_for(user) -> QuerySet[Incident]:
-    """The requests waiting for this person's approval, oldest first."""
+    """The requests waiting for this person's approval, oldest first (for a support
+    admin, also those whose approver's account is no longer active)."""
+    theirs = Q(approver=user)
+    if roles.is_support_admin(user):
+        theirs |= Q(approver__is_active=False)
     return (
-        Incident.objects.filter(approver=user, status=Status.AWAITING_APPROVAL)
+        Incident.objects.filter(theirs, status=Status.AWAITING_APPROVAL)
         .select_related("reporter", "request_type", "site", "room")
         .prefetch_related("request_answers")
         .order_by("created_at", "pk")

@@ -434,3 +434,34 @@ def test_problem_lists_leave_requests_out(client_for, reporter, desk, technician
     )
     assert [i.pk for i in resolved] == [incident.pk]
     assert fresh(made).status == Status.LOGGED
+
+
+def test_a_support_admin_stands_in_only_for_an_approver_who_has_left(
+    reporter, head, admin_user, site, accounts
+):
+    made = file_request(reporter, accounts, site=site)
+    with pytest.raises(workflow.NotAllowed):
+        workflow.request_approve(incident=made, by=admin_user, version=made.version)
+    head.is_active = False
+    head.save()
+    from incidents.selectors import approvals_waiting_for
+
+    assert list(approvals_waiting_for(admin_user)) == [made]
+    workflow.request_approve(incident=fresh(made), by=admin_user, version=made.version)
+    made = fresh(made)
+    assert (made.status, made.approval) == (Status.SUBMITTED, Approval.APPROVED)
+    entry = CallLogEntry.objects.filter(incident=made).latest("id")
+    assert (entry.event, entry.actor) == ("approved", admin_user)
+
+
+def test_nothing_to_say_works_again_on_a_request(client_for, reporter, site, install):
+    made = file_request(reporter, install, site=site, values=["Scratch 3", "Yes"])
+    with pytest.raises(workflow.InvalidMove, match="nothing to say works again"):
+        workflow.incident_working_again(incident=made, by=reporter, version=made.version)
+    response = client_for(reporter).post(
+        reverse("incidents:working_again", args=[made.reference]),
+        {"version": made.version},
+        follow=True,
+    )
+    assert "nothing to say works again" in response.text
+    assert fresh(made).working_again_at is None

@@ -71,8 +71,14 @@ def _reporter_or_desk(user: Any, incident: Incident) -> bool:
 
 
 def _approver(user: Any, incident: Incident) -> bool:
-    """The person named to approve the request (no one else, not even the desk)."""
-    return incident.approver_id is not None and user.pk == incident.approver_id
+    """The person named to approve the request (no one else, not even the desk); a
+    support admin stands in only when that person's account is no longer active, so a
+    request never waits for someone who has left."""
+    if incident.approver_id is None:
+        return False
+    if user.pk == incident.approver_id:
+        return True
+    return roles.is_support_admin(user) and not incident.approver.is_active
 
 
 def within_reopen_window(incident: Incident, now: datetime | None = None) -> bool:
