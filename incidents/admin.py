@@ -23,6 +23,9 @@ from .models import (
     Notification,
     PriorityTarget,
     Problem,
+    RequestAnswer,
+    RequestQuestion,
+    RequestType,
     Room,
     Site,
     SupportContact,
@@ -159,6 +162,15 @@ INCIDENT_WORKFLOW_FIELDS = [
 ]
 
 
+class RequestAnswerInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A request's answers, kept as written."""
+
+    model = RequestAnswer
+    fields = ["label", "value"]
+    readonly_fields = ["label", "value"]
+    extra = 0
+
+
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
     """A read-mostly view: state changes go through the workflow on the incident's page."""
@@ -174,7 +186,7 @@ class IncidentAdmin(admin.ModelAdmin):
         "assignee",
         "created_at",
     ]
-    list_filter = ["status", "priority", "site", "category", "channel", "closure_code"]
+    list_filter = ["kind", "status", "priority", "site", "category", "channel", "closure_code"]
     search_fields = [
         "id",
         "summary",
@@ -187,7 +199,7 @@ class IncidentAdmin(admin.ModelAdmin):
     raw_id_fields = ["equipment", "room"]
     fields = (*INCIDENT_EDITABLE, *INCIDENT_WORKFLOW_FIELDS)
     readonly_fields = tuple(INCIDENT_WORKFLOW_FIELDS)
-    inlines = [SheetInline, DiagnosticInline, CallLogInline]
+    inlines = [SheetInline, RequestAnswerInline, DiagnosticInline, CallLogInline]
     show_full_result_count = False
     actions = None
 
@@ -366,3 +378,46 @@ class ClosureAdmin(admin.ModelAdmin):
     list_filter = ["kind", "calendar"]
     list_select_related = ["calendar__site"]
     date_hierarchy = "first_day"
+
+
+class RequestQuestionInline(admin.TabularInline):
+    model = RequestQuestion
+    fields = ["order", "label", "help_text", "kind", "options", "required"]
+    extra = 1
+
+
+@admin.register(RequestType)
+class RequestTypeAdmin(admin.ModelAdmin):
+    """The catalogue of service requests: what people may ask for, its questions,
+    its target and whether a named person approves it first."""
+
+    list_display = [
+        "name",
+        "is_active",
+        "needs_approval",
+        "approver",
+        "response_minutes",
+        "resolution_minutes",
+        "hours",
+        "order",
+    ]
+    list_filter = ["is_active", "needs_approval", "hours"]
+    search_fields = ["name", "description"]
+    list_select_related = ["approver"]
+    autocomplete_fields = ["approver"]
+    fields = [
+        "name",
+        "description",
+        "order",
+        "is_active",
+        ("response_minutes", "resolution_minutes", "hours"),
+        ("needs_approval", "approver"),
+    ]
+    inlines = [RequestQuestionInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # A type that was asked for stays (its requests point at it): take it out of
+        # the catalogue by unticking "offered" instead.
+        if obj is not None and obj.requests.exists():
+            return False
+        return super().has_delete_permission(request, obj)

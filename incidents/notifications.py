@@ -13,7 +13,7 @@ from accounts.models import EmailChoice
 from accounts.roles import Role, is_support_staff, people_with
 
 from .history import render_notification
-from .models import EmailStatus, Event, Incident, Notification
+from .models import EmailStatus, Event, Incident, Notification, format_reference
 
 
 def desk_people() -> list[Any]:
@@ -88,10 +88,23 @@ def email_status_for(person: Any, incident: Incident | None, event: str) -> str:
     return EmailStatus.PENDING
 
 
+def target_path(notification: Notification) -> str:
+    """Where a notification leads: the approver to their approvals page (the request
+    itself is not theirs to open), anyone else to the call, or to their notifications."""
+    from django.urls import reverse
+
+    if notification.event == Event.APPROVAL_NEEDED:
+        return reverse("incidents:approvals")
+    if notification.incident_id:
+        return reverse("incidents:detail", args=[format_reference("INC", notification.incident_id)])
+    return reverse("incidents:notifications")
+
+
 __all__ = [
     "Event",
     "desk_people",
     "email_status_for",
     "notify",
+    "target_path",
     "technician_people",
 ]

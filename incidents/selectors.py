@@ -29,6 +29,7 @@ from accounts import roles
 from .models import (
     WAITING_FOR_DESK,
     Attachment,
+    CallKind,
     CallLogEntry,
     Consultation,
     Equipment,
@@ -37,6 +38,8 @@ from .models import (
     KnowledgeArticle,
     Notification,
     Problem,
+    RequestType,
+    Status,
     parse_reference,
 )
 
@@ -110,6 +113,8 @@ def get_incident_for(user, reference: str, *, for_update_of=None) -> Incident:
             "problem",
             "received_by",
             "sheet",
+            "request_type",
+            "approver",
         )
         .filter(pk=pk)
         .first()
@@ -317,4 +322,61 @@ def get_mail_for(user, pk: int) -> InboundMail:
     found = InboundMail.objects.defer("raw").filter(pk=pk).first()
     if found is None:
         raise Http404("No such message.")
+    return found
+
+
+# ------------------------------------------------------------------ service requests
+
+
+def request_types_offered() -> QuerySet[RequestType]:
+    """The catalogue as people see it: the request types still offered, in order."""
+    return RequestType.objects.filter(is_active=True).select_related("approver")
+
+
+def get_request_type_for(user, pk: int) -> RequestType:
+    """A request type anyone signed in may ask for, with its questions; else 404."""
+    found = request_types_offered().prefetch_related("questions").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such request type.")
+    return found
+
+
+def approvals_waiting_for(user) -> QuerySet[Incident]:
+    """The requests waiting for this person's approval, oldest first (for a support
+    admin, also those whose approver's account is no longer active)."""
+    theirs = Q(approver=user)
+    if roles.is_support_admin(user):
+        theirs |= Q(approver__is_active=False)
+    return (
+        Incident.objects.filter(theirs, status=Status.AWAITING_APPROVAL)
+        .select_related("reporter", "request_type", "site", "room")
+        .prefetch_related("request_answers")
+        .order_by("created_at", "pk")
+    )
+
+
+def approvals_decided_by(user, limit: int = 20) -> list[Incident]:
+    """The requests this person approved or declined lately, newest first."""
+    return list(
+        Incident.objects.filter(approver=user, approval_decided_at__isnull=False)
+        .select_related("reporter", "request_type")
+        .order_by("-approval_decided_at", "-pk")[:limit]
+    )
+
+
+def get_request_for_approval(user, reference: str) -> Incident:
+    """A request this person may decide on or see: theirs to approve, or one they
+    may see anyway (the move table then says whether they may decide). Else 404."""
+    pk = parse_reference("INC", reference)
+    if pk is None:
+        raise Http404("No such request.")
+    visible = incidents_for(user).filter(pk=pk).exists()
+    found = (
+        Incident.objects.filter(pk=pk, kind=CallKind.REQUEST)
+        .filter(Q(approver=user) | Q(pk__in=[pk] if visible else []))
+        .select_related("reporter", "request_type", "approver")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such request.")
     return found

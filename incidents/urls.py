@@ -7,7 +7,7 @@ from django.urls import path
 
 from .views import equipment, exports, incident, printing, problems, reports
 from .views.desk import assignment, bulk, closure, communication, mail, queue, triage
-from .views.portal import filing, inbox, incident_page, knowledge, sheet
+from .views.portal import filing, inbox, incident_page, knowledge, requests, sheet
 from .views.technician import actions, consultations, home, visits
 
 app_name = "incidents"
@@ -23,6 +23,11 @@ urlpatterns = [
     path("report/", filing.report, name="report"),
     path("report/help/", knowledge.report_help, name="report_help"),
     path("report/equipment/", filing.equipment_search, name="equipment_search"),
+    path("ask/", requests.catalogue, name="request_catalogue"),
+    path("ask/<int:pk>/", requests.ask, name="request_new"),
+    path("approvals/", requests.approvals, name="approvals"),
+    path(REF + "approve/", requests.approve, name="approve"),
+    path(REF + "decline/", requests.decline, name="decline"),
     path("incidents/", inbox.my_incidents, name="my_incidents"),
     path(REF + "sent/", filing.confirmation, name="confirmation"),
     path(REF + "answer/", incident_page.answer, name="answer"),

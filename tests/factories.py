@@ -116,4 +116,49 @@ def file_incident(reporter, *, site=None, by=None, summary="Printer prints blank
     return incident
 
 
+def request_type(*, name="New account", approver=None, questions=None, **extra):
+    """A request type of the catalogue with its questions (label, kind, options, required)."""
+    from incidents.models import RequestType
+
+    made = RequestType.objects.create(
+        name=name,
+        description=extra.pop("description", f"{name}, from the catalogue."),
+        response_minutes=extra.pop("response_minutes", 60),
+        resolution_minutes=extra.pop("resolution_minutes", 8 * 60),
+        hours=extra.pop("hours", "all"),
+        needs_approval=approver is not None,
+        approver=approver,
+        **extra,
+    )
+    questions = (
+        [
+            ("Full name of the new person", "short", "", True),
+            ("Access needed", "choice", "Teaching staff\nSupport staff", True),
+            ("Needs a laptop too?", "yes_no", "", True),
+            ("Anything else?", "long", "", False),
+        ]
+        if questions is None
+        else questions
+    )
+    for order, (label, kind, options, required) in enumerate(questions):
+        made.questions.create(
+            label=label, kind=kind, options=options, required=required, order=order
+        )
+    return made
+
+
+def file_request(reporter, kind, *, site=None, summary="Account for Sam Okafor", values=None):
+    """Ask for something through the workflow, answering every question."""
+    questions = list(kind.questions.order_by("order"))
+    values = values or ["Sam Okafor", "Support staff", "Yes", ""][: len(questions)]
+    made, _ = workflow.request_file(
+        by=reporter,
+        request_type=kind,
+        summary=summary,
+        site=site or SiteFactory(),
+        answers=list(zip(questions, values, strict=True)),
+    )
+    return made
+
+
 __all__ = ["Role"]

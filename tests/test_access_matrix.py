@@ -27,7 +27,13 @@ from incidents.models import (
     Notification,
     Problem,
 )
-from tests.factories import EquipmentFactory, SupportContactFactory, file_incident
+from tests.factories import (
+    EquipmentFactory,
+    SupportContactFactory,
+    file_incident,
+    file_request,
+    request_type,
+)
 from tests.portal_helpers import deliver_all
 
 SENTINEL = "SENTINEL-7f3a-internal-only"
@@ -95,6 +101,13 @@ ROWS = {
     "incidents:report_help": row("GET", allowed=SIGNED_IN),
     "incidents:equipment_search": row("GET", allowed=SIGNED_IN),
     "incidents:my_incidents": row("GET", allowed=SIGNED_IN),
+    # Service requests: the catalogue, a type's form, and the approver's page and moves
+    # (the world's request is the reporter's, approved by the support admin).
+    "incidents:request_catalogue": row("GET", allowed=SIGNED_IN),
+    "incidents:request_new": row("GET", "request_type", allowed=SIGNED_IN),
+    "incidents:approvals": row("GET", allowed=SIGNED_IN),
+    "incidents:approve": row("POST", "request", allowed={"admin_user"}, hidden={"other_reporter"}),
+    "incidents:decline": row("POST", "request", allowed={"admin_user"}, hidden={"other_reporter"}),
     "incidents:answer": row("POST", "incident", **REPORTER_MOVE),
     "incidents:working_again": row("POST", "incident", **REPORTER_MOVE),
     "incidents:reopen": row("POST", "incident", **REPORTER_MOVE),
@@ -286,7 +299,12 @@ def build_world(request):
         message(sender="stranger@home.example", subject=SUMMARY, text=f"Hello {SENTINEL}")
     )
     incident.refresh_from_db()
+    kind = request_type(name="New account", approver=admin_user)
     return {
+        "request_type": kind,
+        "request": file_request(
+            reporter, kind, site=site, summary="An account for a new colleague"
+        ),
         "incident": incident,
         "attachment": attachment,
         "consultation": consultation,
@@ -311,6 +329,8 @@ def _url(name, row, world):
         "equipment": [world["equipment"].pk],
         "mail": [world["mail"].pk],
         "reset": ["MQ", "set-password"],
+        "request": [world["request"].reference],
+        "request_type": [world["request_type"].pk],
         "selection": [],
     }[row.args]
     url = reverse(name, args=args)

@@ -44,8 +44,28 @@ def all_form_classes() -> list[type]:
 
 
 FORMS = all_form_classes()
+
+
 # What a few forms need to be built; every other form is built with no arguments.
+def _request_type():
+    """A request type asking one question of each kind (built once per test)."""
+    from incidents.models import RequestType
+    from tests.factories import request_type
+
+    found = RequestType.objects.filter(name="Every kind of question").first()
+    return found or request_type(
+        name="Every kind of question",
+        questions=[
+            ("Short", "short", "", True),
+            ("Long", "long", "", True),
+            ("Yes or no", "yes_no", "", True),
+            ("Choice", "choice", "One\nTwo", True),
+        ],
+    )
+
+
 CONSTRUCTION = {
+    "RequestForm": lambda: {"request_type": _request_type()},
     "ProblemResolveForm": lambda: {
         "problem": Problem(version=1),
         "open_incidents": Incident.objects.none(),

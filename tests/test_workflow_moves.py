@@ -53,6 +53,13 @@ EVERY = set(Status.values)
 S = Status
 
 ROWS = {
+    # A request that needs approval: only its named approver (here the other reporter).
+    "approve": row(
+        {"other_reporter"}, {S.AWAITING_APPROVAL}, S.SUBMITTED, "approved", "awaiting_approval"
+    ),
+    "decline": row(
+        {"other_reporter"}, {S.AWAITING_APPROVAL}, S.CLOSED, "declined", "awaiting_approval"
+    ),
     "return_to_user": row(
         DESK, {S.SUBMITTED, S.LOGGED}, S.AWAITING_USER, "returned_to_user", "submitted"
     ),

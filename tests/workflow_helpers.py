@@ -22,13 +22,21 @@ from incidents.models import (
     ResolutionKind,
     Status,
 )
-from tests.factories import CategoryFactory, SupportGroupFactory, UserFactory, file_incident
+from tests.factories import (
+    CategoryFactory,
+    SupportGroupFactory,
+    UserFactory,
+    file_incident,
+    file_request,
+    request_type,
+)
 
 # The kinds of person: the fixtures of tests/conftest.py, and a second technician.
 ROLES = ("reporter", "other_reporter", "desk", "technician", "other_technician", "admin_user")
 
 # The states an incident is put in; "pool" is assigned to nobody yet.
 INCIDENT_STATES = (
+    "awaiting_approval",
     "submitted",
     "awaiting_user",
     "logged",
@@ -59,6 +67,7 @@ class World:
     other_desk: Any
     group: Any
     article: KnowledgeArticle
+    request_type: Any = None
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -84,6 +93,8 @@ def make_world(request, site) -> World:
         other_desk=UserFactory(username="desk2", roles=[Role.DESK]),
         group=SupportGroupFactory(name="Printer supplier"),
         article=article,
+        # A request type the other reporter (the head teacher, say) approves.
+        request_type=request_type(name="New account", approver=people["other_reporter"]),
     )
 
 
@@ -95,6 +106,12 @@ def incident_in(state: str, world: World) -> Incident:
     """A new incident walked through the workflow to `state`, with a consultation
     (opened straight in the table) for the moves on consultations."""
     desk, technician = world.desk, world.technician
+    if state == "awaiting_approval":
+        made = file_request(world.reporter, world.request_type, site=world.site)
+        Consultation.objects.create(
+            incident=made, group=world.group, reason="Licence", opened_by=technician
+        )
+        return Incident.objects.get(pk=made.pk)
     incident = file_incident(world.reporter, site=world.site)
     Consultation.objects.create(
         incident=incident, group=world.group, reason="Toner supply", opened_by=technician
@@ -149,6 +166,12 @@ def subjects_for(move: str, incident: Incident) -> dict[str, Any]:
 
 # Each incident move, made by `by` with arguments it always accepts.
 INCIDENT_MOVES: dict[str, Callable[[Incident, Any, World], Any]] = {
+    "approve": lambda i, by, w: workflow.request_approve(
+        incident=i, by=by, note="Yes, go ahead.", version=_v(i)
+    ),
+    "decline": lambda i, by, w: workflow.request_decline(
+        incident=i, by=by, reason="Not in this year's budget.", version=_v(i)
+    ),
     "return_to_user": lambda i, by, w: workflow.incident_return_to_user(
         incident=i, by=by, question="Which room?", version=_v(i)
     ),

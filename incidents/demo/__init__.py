@@ -22,6 +22,7 @@ from incidents.tasks import deliver_notification
 from .catalogue import load_catalogue
 from .clock import DemoClock
 from .people import DEMO_PASSWORD, PEOPLE, load_people
+from .requests import load_request_catalogue, load_requests
 from .stories import load_incidents
 
 __all__ = ["DEMO_PASSWORD", "PEOPLE", "is_loaded", "load"]
@@ -40,7 +41,9 @@ def load(*, now: datetime | None = None) -> None:
         newest = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         people = load_people()
         load_catalogue(people)
+        load_request_catalogue(people)
         load_incidents(people, clock)
+        load_requests(people, clock)
         demo = Notification.objects.filter(pk__gt=newest)
         _withdraw_emails(demo)
         # People have read what happened before the last two days, when it happened.

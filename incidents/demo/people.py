@@ -11,6 +11,7 @@ PEOPLE = [
     ("teacher", "Amira", "Khan", "Year 5 teacher", [Role.USER]),
     ("office", "Paul", "Grant", "School office", [Role.USER]),
     ("science", "Helen", "Wood", "Head of science", [Role.USER]),
+    ("head", "Ruth", "Bennett", "Head teacher", [Role.USER]),
     ("desk", "Sam", "Patel", "Service desk", [Role.USER, Role.DESK]),
     ("tech", "Jordan", "Lee", "ICT technician", [Role.USER, Role.TECHNICIAN]),
     (

@@ -27,6 +27,7 @@ from incidents import targets
 from incidents.models import (
     OPEN_STATUSES,
     STAFF_STATUS_LABELS,
+    CallKind,
     CallLogEntry,
     Category,
     Equipment,
@@ -100,7 +101,7 @@ def queue_queryset(
     the target state and (unless `latest` is false) the latest call-log entry."""
     base = Incident.objects.all() if incidents is None else incidents
     qs = base.select_related(
-        "reporter", "site", "room", "category", "equipment", "owner", "assignee"
+        "reporter", "site", "room", "category", "equipment", "owner", "assignee", "request_type"
     ).annotate(
         target_state=targets.call_state_expression(now),
         priority_set=priority_set_expression(),
@@ -228,6 +229,9 @@ class QueueFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     priority = django_filters.ChoiceFilter(choices=Priority.choices, empty_label="Any priority")
+    kind = django_filters.ChoiceFilter(
+        label="Kind", choices=CallKind.choices, empty_label="Incidents and requests"
+    )
     category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.all(), empty_label="Any category"
     )

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from incidents.history import single_line
 from incidents.models import Notification
+from incidents.notifications import target_path
 
 from . import addresses
 
@@ -22,9 +23,7 @@ from . import addresses
 def _context(notification: Notification) -> dict[str, Any]:
     link = ""
     if notification.incident_id:
-        link = settings.SITE_URL + reverse(
-            "incidents:detail", args=[notification.incident.reference]
-        )
+        link = settings.SITE_URL + target_path(notification)
     return {
         "notification": notification,
         "subject": single_line(notification.subject),

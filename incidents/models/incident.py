@@ -8,10 +8,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from .catalog import Category, Equipment, Impact, Priority, Room, Site, Urgency
+from .requests import Approval, CallKind, RequestType
 from .states import (
     ACTIVE_STATUSES,
     OPEN_STATUSES,
@@ -36,6 +37,7 @@ class ClosureCode(models.TextChoices):
     DUPLICATE = "duplicate", "Duplicate"
     NO_FAULT_FOUND = "no_fault_found", "No fault found"
     NOT_AN_INCIDENT = "not_an_incident", "Not an incident"
+    DECLINED = "declined", "Request declined by the approver"
 
 
 class ResolutionKind(models.TextChoices):
@@ -52,6 +54,22 @@ class Incident(models.Model):
     """The call. Its status only ever changes through `incidents.workflow`."""
 
     summary = models.CharField("what is wrong, in a few words", max_length=200)
+    # An incident, or a service request from the catalogue (counted apart in reports).
+    kind = models.CharField(max_length=10, choices=CallKind.choices, default=CallKind.INCIDENT)
+    request_type = models.ForeignKey(
+        RequestType, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    # A request that needs approval: who approves it, and what they said.
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests_to_approve",
+    )
+    approval = models.CharField(max_length=10, choices=Approval.choices, blank=True)
+    approval_decided_at = models.DateTimeField(null=True, blank=True)
+    approval_reason = models.TextField(blank=True)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_incidents"
     )
@@ -201,6 +219,15 @@ class Incident(models.Model):
             ),
             models.Index(fields=["resolved_at"], name="incident_resolved_at"),
             models.Index(fields=["closed_at"], name="incident_closed_at"),
+            models.Index(fields=["kind", "-created_at"], name="incident_kind_created"),
+            models.Index(fields=["approver", "status"], name="incident_approver_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="incident", request_type__isnull=True)
+                | Q(kind="request", request_type__isnull=False),
+                name="incident_request_has_a_type",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -217,6 +244,15 @@ class Incident(models.Model):
     @property
     def reference(self) -> str:
         return format_reference("INC", self.pk)
+
+    @property
+    def is_request(self) -> bool:
+        return self.kind == CallKind.REQUEST
+
+    @property
+    def kind_label(self) -> str:
+        """ "Incident" or "Request": the marker the queue and the pages show."""
+        return CallKind(self.kind).label
 
     @property
     def is_open(self) -> bool:

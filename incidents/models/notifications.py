@@ -25,6 +25,9 @@ class Event(models.TextChoices):
     MAIL_RECEIVED = "mail_received", "Your e-mail was received"
     MAIL_REFUSED = "mail_refused", "Your e-mail could not be taken"
     REOPEN_OFFERED = "reopen_offered", "Reply to a closed call"
+    APPROVAL_NEEDED = "approval_needed", "A request needs your approval"
+    APPROVED = "approved", "Request approved"
+    DECLINED = "declined", "Request declined"
 
 
 class EmailStatus(models.TextChoices):

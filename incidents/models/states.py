@@ -28,6 +28,7 @@ class Status(models.TextChoices):
     """A call's state. The labels are the words staff see (the admin, the queue, the
     call log); the reporter's words are `REPORTER_LABELS`."""
 
+    AWAITING_APPROVAL = "awaiting_approval", "Waiting for approval"
     SUBMITTED = "submitted", "Submitted"
     AWAITING_USER = "awaiting_user", WAITING_FOR_USER
     LOGGED = "logged", "Logged"
@@ -61,7 +62,12 @@ OPEN_STATUSES: tuple[Status, ...] = tuple(s for s in Status if s != Status.CLOSE
 ACTIVE_STATUSES: tuple[Status, ...] = tuple(s for s in OPEN_STATUSES if s != Status.RESOLVED)
 DONE_STATUSES: tuple[Status, ...] = (Status.RESOLVED, Status.CLOSED)
 # Sheets the service desk has not logged yet (checked, or sent back to the user).
-UNLOGGED_STATUSES: tuple[Status, ...] = (Status.SUBMITTED, Status.AWAITING_USER)
+# A request waiting for its approver is not logged either: nothing is worked on it yet.
+UNLOGGED_STATUSES: tuple[Status, ...] = (
+    Status.AWAITING_APPROVAL,
+    Status.SUBMITTED,
+    Status.AWAITING_USER,
+)
 WORKING_STATUSES: tuple[Status, ...] = (
     Status.LOGGED,
     Status.ASSIGNED,
@@ -70,6 +76,12 @@ WORKING_STATUSES: tuple[Status, ...] = (
 )
 TECHNICIAN_STATUSES: tuple[Status, ...] = (Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD)
 WAITING_FOR_TECHNICIAN_STATUSES: tuple[Status, ...] = (Status.LOGGED, Status.ASSIGNED)
+# The state only a service request is ever in: its approver has not decided yet.
+REQUEST_ONLY_STATUSES: tuple[Status, ...] = (Status.AWAITING_APPROVAL,)
+# The open states an incident can be in (the dashboard's rows of incidents).
+INCIDENT_OPEN_STATUSES: tuple[Status, ...] = tuple(
+    s for s in OPEN_STATUSES if s not in REQUEST_ONLY_STATUSES
+)
 
 ALL_PROBLEM_STATUSES: tuple[ProblemStatus, ...] = tuple(ProblemStatus)
 # Not yet resolved: incidents can still be linked, a known error published.
@@ -92,6 +104,7 @@ STAFF_STATUS_LABELS: dict[str, str] = dict(Status.choices)
 
 # What the reporter's own pages say: what is happening and whether it is their turn.
 REPORTER_LABELS: dict[str, str] = {
+    Status.AWAITING_APPROVAL: "Waiting for approval",
     Status.SUBMITTED: "Received – the service desk will check it",
     Status.AWAITING_USER: "The service desk needs your answer",
     Status.LOGGED: "Logged by the service desk",
@@ -117,6 +130,7 @@ ATTENTION, MOVING, DONE, QUIET = (
     "text-bg-secondary",
 )
 STATUS_STYLES: dict[str, str] = {
+    Status.AWAITING_APPROVAL: ATTENTION,
     Status.SUBMITTED: MOVING,
     Status.AWAITING_USER: ATTENTION,
     Status.LOGGED: MOVING,

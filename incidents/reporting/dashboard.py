@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from .. import targets
 from ..models import (
+    INCIDENT_OPEN_STATUSES,
     OPEN_STATUSES,
     STAFF_STATUS_LABELS,
     WAITING_FOR_TECHNICIAN_STATUSES,
+    CallKind,
     Consultation,
     ConsultationStatus,
     Incident,
@@ -22,6 +24,7 @@ from ..models import (
 from .charts import Chart, backlog_over_time, breaches_by_priority
 from .expressions import incidents_at, open_at
 from .periods import Week, midnight
+from .requests import RequestsNow, requests_now
 
 OLDEST_N = 10
 CHASE_N = 10
@@ -57,6 +60,7 @@ class Dashboard:
     breached_by_priority: list[int]  # open calls breached now, one per priority
     open_weeks: list[Week]  # the last weeks; each one's backlog is open at its end
     open_at_start: int  # open when the first of those weeks began
+    requests: RequestsNow  # service requests, counted apart from every figure above
     priorities: list[tuple[int, str]] = field(
         default_factory=lambda: [(p.value, p.label) for p in Priority]
     )
@@ -125,7 +129,7 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
     ):
         by_state[status][priority] = n
     states = []
-    for status in OPEN_STATUSES:
+    for status in INCIDENT_OPEN_STATUSES:
         row = [by_state[status].get(p.value, 0) for p in Priority]
         states.append(
             StateRow(
@@ -145,7 +149,9 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
     for incident in oldest:
         incident.age = now - incident.created_at  # type: ignore[attr-defined]
 
-    chase = Consultation.objects.filter(status=ConsultationStatus.OPEN, chase_on__lte=today)
+    chase = Consultation.objects.filter(
+        status=ConsultationStatus.OPEN, chase_on__lte=today, incident__kind=CallKind.INCIDENT
+    )
     if site is not None:
         chase = chase.filter(incident__site=site)
     chase_list = list(
@@ -165,6 +171,7 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
         breached_by_priority=breached_by_priority,
         open_weeks=open_weeks,
         open_at_start=open_at_start,
+        requests=requests_now(now=now, week_start=week_start, site=site),
         **counts,
     )
 

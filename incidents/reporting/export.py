@@ -100,6 +100,18 @@ def report_rows(report: ServiceReport) -> list[tuple]:
                 hours(group.turnaround.median),
             ),
         ]
+    # Service requests, apart from every incident figure above.
+    for row in [*report.requests.rows, report.requests.total]:
+        rows += [
+            ("Service requests", row.name, "asked for", row.received),
+            ("Service requests", row.name, "approved", row.approved),
+            ("Service requests", row.name, "declined", row.declined),
+            ("Service requests", row.name, "fulfilled", row.fulfilled),
+            ("Service requests", row.name, "fulfilled within target", row.met),
+            ("Service requests", row.name, "% within target", _percent(row.on_time)),
+            ("Service requests", row.name, "closed", row.closed),
+            ("Service requests", row.name, "open at the end", row.open_at_end),
+        ]
     return rows
 
 

@@ -26,7 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 
-from ..models import Incident, Site
+from ..models import CallKind, Incident, Site
 
 
 class Seconds(Func):
@@ -123,8 +123,15 @@ def window_medians(qs: QuerySet, group: str, seconds) -> dict:
 
 
 def incidents_at(site: Site | None) -> QuerySet[Incident]:
-    """Every call, or the calls at one site; unordered (the reports aggregate)."""
-    qs = Incident.objects.order_by()
+    """Every incident, or the incidents at one site; unordered (the reports aggregate).
+    Service requests are counted apart (`requests_at`): no incident figure includes one."""
+    qs = Incident.objects.order_by().filter(kind=CallKind.INCIDENT)
+    return qs.filter(site=site) if site is not None else qs
+
+
+def requests_at(site: Site | None) -> QuerySet[Incident]:
+    """Every service request, or those at one site; unordered."""
+    qs = Incident.objects.order_by().filter(kind=CallKind.REQUEST)
     return qs.filter(site=site) if site is not None else qs
 
 

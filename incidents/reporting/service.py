@@ -11,6 +11,7 @@ from django.utils import timezone
 from .. import targets
 from ..models import (
     ArticleKind,
+    CallKind,
     ClosureCode,
     Consultation,
     ConsultationStatus,
@@ -29,6 +30,7 @@ from .expressions import (
     within,
 )
 from .periods import Period, Rate, Timing, Week, weeks_of
+from .requests import RequestFigures, request_figures
 
 TOP_N = 10
 
@@ -104,6 +106,8 @@ class ServiceReport:
     consultations: list[GroupTurnaround] = field(default_factory=list)
     reported: int = 0  # incident sheets received in the period, logged or not
     first_contact_definition: str = FIRST_CONTACT_DEFINITION
+    # Service requests, counted apart: none of the figures above includes one.
+    requests: RequestFigures = field(default_factory=lambda: RequestFigures([]))
 
     @property
     def problems_opened(self) -> int:
@@ -221,6 +225,7 @@ def service_report(period: Period, *, now: datetime | None = None) -> ServiceRep
         **_top_lists(logged),
         **_problem_counts(period),
         consultations=_consultations(period),
+        requests=request_figures(period, now=now),
     )
 
 
@@ -307,7 +312,7 @@ def _problem_counts(period: Period) -> dict:
 
 def _consultations(period: Period) -> list[GroupTurnaround]:
     consultations = Consultation.objects.filter(
-        within("contacted_at", period.starts_at, period.ends_at)
+        within("contacted_at", period.starts_at, period.ends_at), incident__kind=CallKind.INCIDENT
     )
     if period.site is not None:
         consultations = consultations.filter(incident__site=period.site)

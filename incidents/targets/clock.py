@@ -62,20 +62,35 @@ def rules() -> dict[int, TargetRule]:
     }
 
 
+def rule_for_call(incident: Incident) -> TargetRule:
+    """A request's targets are its type's; an incident's are its priority's."""
+    request_type = incident.request_type if incident.request_type_id else None
+    if request_type is not None:
+        return TargetRule(
+            request_type.response_minutes, request_type.resolution_minutes, request_type.hours
+        )
+    return rule_for(incident.priority)
+
+
 def clock_for(incident: Incident, rule: TargetRule | None = None) -> SchoolTime | AllHours:
     """The kind of time this incident's targets count."""
-    rule = rule or rule_for(incident.priority)
+    rule = rule or rule_for_call(incident)
     if rule.counts_school_hours:
         return school_time_for_site(incident.site_id)
     return AllHours()
 
 
 def apply_targets(incident: Incident) -> None:
-    """Due times from the priority, counted from the report, plus the time paused."""
-    rule = rule_for(incident.priority)
+    """Due times from the priority (a request's: its type), counted from the report
+    (an approved request: from its approval, when it may be worked on), plus the time
+    paused. A request waiting for its approver has none yet."""
+    if incident.status == Status.AWAITING_APPROVAL:
+        incident.response_due_at = incident.resolution_due_at = None
+        return
+    rule = rule_for_call(incident)
     clock = clock_for(incident, rule)
     paused = timedelta(seconds=incident.paused_seconds)
-    start = incident.created_at
+    start = incident.approval_decided_at or incident.created_at
     incident.response_due_at = clock.add(start, timedelta(minutes=rule.response_minutes) + paused)
     incident.resolution_due_at = clock.add(
         start, timedelta(minutes=rule.resolution_minutes) + paused

@@ -54,6 +54,8 @@ EXPORT_COLUMNS = [
     "Closed",
     "Closure code",
     "Resolution",
+    "Kind",
+    "Request type",
 ]
 
 
@@ -79,6 +81,8 @@ def _export_row(incident: Incident) -> list[str]:
         _when(incident.closed_at),
         incident.get_closure_code_display() if incident.closure_code else "",
         incident.resolution,
+        incident.kind_label,
+        incident.request_type.name if incident.request_type_id else "",
     ]
     return [formula_safe(cell) for cell in row]
 

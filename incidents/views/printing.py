@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from accounts import roles
 from incidents import selectors
 from incidents.forms.printing import ClosedPeriodForm
-from incidents.forms.sheet import answer_rows
+from incidents.forms.requests import call_rows
 from incidents.models import DiagnosticEntry, Incident, Status, parse_reference
 
 from .access import desk_required
@@ -44,8 +44,11 @@ def _printable(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
         "duplicate_of",
         "problem",
         "sheet",
+        "request_type",
+        "approver",
     ).prefetch_related(
         Prefetch("diagnostics", queryset=diagnostics),
+        "request_answers",
         "consultations__group",
         "knowledge_articles",
     )
@@ -115,7 +118,7 @@ def _print_item(incident: Incident) -> dict:
     diagnostics = list(incident.diagnostics.all())
     return {
         "incident": incident,
-        "sheet_rows": answer_rows(getattr(incident, "sheet", None)),
+        "sheet_rows": call_rows(incident),
         "diagnostics": diagnostics,
         "minutes_total": sum(d.minutes_spent for d in diagnostics),
         "consultations": list(incident.consultations.all()),

@@ -21,7 +21,7 @@ from incidents.forms.problems import (
     ProblemResolveForm,
     PublishForm,
 )
-from incidents.models import WORKING_STATUSES, KnowledgeArticle, Status
+from incidents.models import WORKING_STATUSES, CallKind, KnowledgeArticle, Status
 
 from .access import posted_or_none, posted_version, run_move, support_required
 from .paging import page_of, query_without_page
@@ -99,9 +99,9 @@ def problem_detail(request, ref):
     """The problem: its linked incidents, root cause, workaround, known error and state."""
     problem = selectors.get_problem_for(request.user, ref)
     incidents = list(
-        problem.incidents.select_related("site", "room", "owner", "assignee").order_by(
-            "-created_at"
-        )[:HISTORY_LIMIT]
+        problem.incidents.filter(kind=CallKind.INCIDENT)
+        .select_related("site", "room", "owner", "assignee")
+        .order_by("-created_at")[:HISTORY_LIMIT]
     )
     article = KnowledgeArticle.objects.filter(problem=problem).first()
     can = workflow.problem_moves(request.user, problem)
@@ -199,7 +199,7 @@ def problem_resolve(request, ref):
     """Resolve the problem and, if chosen, its open incidents together; their users are told."""
     problem = selectors.get_problem_for(request.user, ref)
     open_incidents = (
-        problem.incidents.filter(status__in=RESOLVABLE)
+        problem.incidents.filter(status__in=RESOLVABLE, kind=CallKind.INCIDENT)
         .select_related("site")
         .order_by("created_at")
     )

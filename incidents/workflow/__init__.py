@@ -14,6 +14,8 @@ No other code sets `Incident.status` or `Problem.status`.
     logged | assigned | in_progress | on_hold ──(fix or workaround)──▶ resolved
     resolved ──(desk closes, user told)──▶ closed
     closed ──(desk: sheet put in the paper file)──▶ closed, filed (once)
+    awaiting_approval ──(approver: approve)──▶ submitted   (a request that needs approval)
+    awaiting_approval ──(approver: decline, with the reason)──▶ closed
     resolved ──(user: not fixed)──▶ in_progress
     any open ──(user: it works again)──▶ flagged for closure (no change of state)
 
@@ -54,6 +56,7 @@ from .problems import (
     problem_resolve,
     problem_update,
 )
+from .requests import answer_lines, request_approve, request_decline, request_file
 from .rules import (
     ACTIVE,
     MOVES,
@@ -102,6 +105,7 @@ __all__ = [
     "NotAllowed",
     "WorkflowError",
     "allowed_moves",
+    "answer_lines",
     "answer_move",
     "can",
     "can_problem",
@@ -147,5 +151,8 @@ __all__ = [
     "problem_resolve",
     "problem_update",
     "refusal",
+    "request_approve",
+    "request_decline",
+    "request_file",
     "within_reopen_window",
 ]

@@ -208,7 +208,11 @@ def problem_resolve(
         for incident in resolve_incidents:
             # Those the person may not resolve (another technician's calls) are told
             # by the reminder that the problem is resolved, to their own people.
-            if incident.problem_id != problem.pk or not rules.can(by, "resolve", incident):
+            if (
+                incident.problem_id != problem.pk
+                or incident.is_request
+                or not rules.can(by, "resolve", incident)
+            ):
                 continue
             resolved.append(
                 incident_resolve(

@@ -70,6 +70,17 @@ def _reporter_or_desk(user: Any, incident: Incident) -> bool:
     return _reporter(user, incident) or _desk(user, incident)
 
 
+def _approver(user: Any, incident: Incident) -> bool:
+    """The person named to approve the request (no one else, not even the desk); a
+    support admin stands in only when that person's account is no longer active, so a
+    request never waits for someone who has left."""
+    if incident.approver_id is None:
+        return False
+    if user.pk == incident.approver_id:
+        return True
+    return roles.is_support_admin(user) and not incident.approver.is_active
+
+
 def within_reopen_window(incident: Incident, now: datetime | None = None) -> bool:
     if incident.resolved_at is None:
         return False
@@ -172,6 +183,38 @@ def not_filed_yet(user: Any, incident: Incident, now: datetime, **_: Any) -> Wor
     return InvalidMove(f"{incident.reference} is already filed.")
 
 
+def approved_first(user: Any, incident: Incident, now: datetime, **_: Any) -> WorkflowError | None:
+    """A request waiting for its approver is not worked on (nor closed) before they
+    say yes; a no closes it."""
+    if incident.status != Status.AWAITING_APPROVAL:
+        return None
+    return InvalidMove(
+        f"{incident.reference} is waiting for approval by {incident.approver}: "
+        "nothing is done on it before then."
+    )
+
+
+def not_a_request(user: Any, incident: Incident, now: datetime, **_: Any) -> WorkflowError | None:
+    """Problem management is about the causes of incidents: a request never becomes one."""
+    if not incident.is_request:
+        return None
+    return InvalidMove(
+        f"{incident.reference} is a service request, not an incident: "
+        "requests are never turned into a problem."
+    )
+
+
+def something_broken(
+    user: Any, incident: Incident, now: datetime, **_: Any
+) -> WorkflowError | None:
+    """ "It's working again" is said of an incident; a request has nothing that broke."""
+    if not incident.is_request:
+        return None
+    return InvalidMove(
+        f"{incident.reference} is a service request: there is nothing to say works again."
+    )
+
+
 def workaround_written(
     user: Any, problem: Problem, now: datetime, **_: Any
 ) -> WorkflowError | None:
@@ -195,6 +238,9 @@ def _table(*moves: Move) -> dict[str, Move]:
 
 
 MOVES: dict[str, Move] = _table(
+    # A request that needs approval: only its named approver decides.
+    Move("approve", frozenset({Status.AWAITING_APPROVAL}), _approver, Status.SUBMITTED),
+    Move("decline", frozenset({Status.AWAITING_APPROVAL}), _approver, Status.CLOSED),
     Move(
         "return_to_user", frozenset({Status.SUBMITTED, Status.LOGGED}), _desk, Status.AWAITING_USER
     ),
@@ -231,10 +277,10 @@ MOVES: dict[str, Move] = _table(
         Status.ON_HOLD,
         guards=(on_their_call,),
     ),
-    Move("diagnose", OPEN, _support, guards=(on_their_call,)),
-    Move("record_cause", OPEN, _support, guards=(on_their_call,)),
+    Move("diagnose", OPEN, _support, guards=(on_their_call, approved_first)),
+    Move("record_cause", OPEN, _support, guards=(on_their_call, approved_first)),
     Move("resolve", WORKING, _support, Status.RESOLVED, guards=(on_their_call,)),
-    Move("close", OPEN, _desk, Status.CLOSED),
+    Move("close", OPEN, _desk, Status.CLOSED, guards=(approved_first,)),
     # The closed sheet put in the paper file (not the user's filing of a new sheet).
     Move("mark_filed", frozenset({Status.CLOSED}), _desk, guards=(not_filed_yet,)),
     Move(
@@ -244,7 +290,12 @@ MOVES: dict[str, Move] = _table(
         Status.IN_PROGRESS,
         guards=(reopen_window,),
     ),
-    Move("working_again", ACTIVE, _reporter_or_desk, guards=(working_again_once,)),
+    Move(
+        "working_again",
+        ACTIVE,
+        _reporter_or_desk,
+        guards=(something_broken, working_again_once),
+    ),
     Move("message_reporter", OPEN, _support, guards=(on_their_call,)),
     Move("reporter_reply", OPEN, _reporter),
     # The reporter's e-mail to a closed call, within the reopen window.
@@ -259,8 +310,8 @@ MOVES: dict[str, Move] = _table(
     Move("attach", OPEN, _reporter_or_support, guards=(on_their_call,)),
     Move("link_article", OPEN, _desk),
     # Also after closure: the desk's follow-up into problem management.
-    Move("link_problem", EVERY, _support, guards=(on_their_call,)),
-    Move("consult", ACTIVE, _support, guards=(on_their_call,)),
+    Move("link_problem", EVERY, _support, guards=(on_their_call, not_a_request)),
+    Move("consult", ACTIVE, _support, guards=(on_their_call, approved_first)),
     Move(
         "consultation_update",
         EVERY,

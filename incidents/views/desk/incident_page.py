@@ -28,6 +28,7 @@ from incidents.forms.desk import (
     VersionedForm,
     place_initial,
 )
+from incidents.forms.requests import call_rows
 from incidents.forms.sheet import answer_rows, ask_again
 from incidents.models import (
     ClosureCode,
@@ -186,7 +187,7 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
         "unread_for_me": unread_for_me,
         "status_label": STAFF_STATUS_LABELS[incident.status],
         "sheet": sheet,
-        "sheet_rows": answer_rows(sheet, flags),
+        "sheet_rows": call_rows(incident) if incident.is_request else answer_rows(sheet, flags),
         "sheet_flags": flags,
         "targets": target_clocks(incident),
         "visit_warning": (

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from incidents import selectors
+from incidents import notifications, selectors
 from incidents.filters import MyIncidentsFilter
-from incidents.models import Status, format_reference
+from incidents.models import Status
 
 PAGE_SIZE = 20
 
@@ -29,6 +29,7 @@ def my_incidents(request):
     )
     listed = own.select_related("site", "room", "equipment").only(
         "summary",
+        "kind",
         "status",
         "hold_reason",
         "created_at",
@@ -77,9 +78,7 @@ def notification_open(request, pk):
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-    if notification.incident_id:
-        return redirect("incidents:detail", ref=format_reference("INC", notification.incident_id))
-    return redirect("incidents:notifications")
+    return redirect(notifications.target_path(notification))
 
 
 @require_POST

@@ -17,7 +17,7 @@ from incidents.forms.portal import (
     UserMessageForm,
     WorkingAgainForm,
 )
-from incidents.forms.sheet import answer_rows
+from incidents.forms.requests import call_rows
 from incidents.models import DONE_STATUSES, Channel, Status
 
 from ..access import back_to, no_longer_offered, posted_version, run_move
@@ -46,7 +46,7 @@ def user_detail_context(request, incident, **bound_forms) -> dict:
         reopen_until = incident.resolved_at + timedelta(days=settings.REOPEN_WINDOW_DAYS)
     return {
         "incident": incident,
-        "sheet_rows": answer_rows(getattr(incident, "sheet", None)),
+        "sheet_rows": call_rows(incident),
         "attachments": list(incident.attachments.all()),
         "log": log,
         "question": _question_text(question) if incident.waits_for_user else "",

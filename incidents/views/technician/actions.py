@@ -280,12 +280,14 @@ def escalate(request, ref):
                 return back_to(incident)
     else:
         form = EscalateForm.for_incident(incident)
+    refused = workflow.refusal(workflow.MOVES["link_problem"], request.user, incident)
     return render(
         request,
         "incidents/technician/escalate.html",
         {
             "incident": incident,
             "form": form,
-            "possible": workflow.can(request.user, "link_problem", incident),
+            "possible": refused is None,
+            "refused": refused,
         },
     )
