@@ -75,7 +75,8 @@ def _more_states(world, request) -> dict[str, list[str]]:
         by=desk,
         text="Asked about the charger",
     )
-    own = [new, waiting, done, late, close]
+    # A service request waiting for its approver (the access matrix's world).
+    own = [new, waiting, done, late, close, world["request"]]
     details = [reverse("incidents:detail", args=[i.reference]) for i in own]
     return {
         "reporter": details,
