@@ -305,7 +305,7 @@ MOVES: dict[str, Move] = _table(
     # Attachments of the reporter's e-mail that are not pictures: noted, not kept.
     Move("refuse_attachments", EVERY, _reporter),
     # The reporter completes the sheet of a call sent by e-mail before it is logged.
-    Move("complete_sheet", frozenset(UNLOGGED_STATUSES), _reporter),
+    Move("complete_sheet", frozenset({Status.SUBMITTED, Status.AWAITING_USER}), _reporter),
     Move("note", EVERY, _support),
     Move("attach", OPEN, _reporter_or_support, guards=(on_their_call,)),
     Move("link_article", OPEN, _desk),
