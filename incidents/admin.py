@@ -10,6 +10,8 @@ from django.contrib import admin
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 
+from accounts import roles
+
 from .models import (
     Attachment,
     CallLogEntry,
@@ -29,6 +31,27 @@ from .models import (
     SupportGroup,
 )
 from .resources import EquipmentResource
+
+
+class OrganisationOwnedAdmin(admin.ModelAdmin):
+    """Records shared by an organisation's schools or kept by one (support groups,
+    problems, articles): a person working for one organisation never picks it."""
+
+    def _only_organisation(self, request):
+        organisations = roles.catalogue_organisations(request.user)
+        return next(iter(organisations)) if len(organisations) == 1 else None
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if self._only_organisation(request) is not None:
+            exclude.append("organisation")
+        return exclude
+
+    def save_model(self, request, obj, form, change):
+        only = self._only_organisation(request)
+        if only is not None and not obj.school_id:
+            obj.organisation_id = only
+        super().save_model(request, obj, form, change)
 
 
 class RoomInline(admin.TabularInline):
@@ -71,7 +94,7 @@ class SupportContactInline(admin.StackedInline):
 
 
 @admin.register(SupportGroup)
-class SupportGroupAdmin(admin.ModelAdmin):
+class SupportGroupAdmin(OrganisationOwnedAdmin):
     list_display = ["name", "line", "kind", "is_active"]
     list_filter = ["line", "kind", "is_active"]
     search_fields = ["name", "description", "contacts__name", "contacts__account_reference"]
@@ -253,7 +276,7 @@ class ConsultationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Problem)
-class ProblemAdmin(admin.ModelAdmin):
+class ProblemAdmin(OrganisationOwnedAdmin):
     list_display = ["reference", "title", "status", "is_known_error", "proactive", "created_at"]
     list_filter = ["status", "is_known_error", "proactive", "category"]
     search_fields = ["title", "description", "root_cause", "workaround"]
@@ -265,7 +288,7 @@ class ProblemAdmin(admin.ModelAdmin):
 
 
 @admin.register(KnowledgeArticle)
-class KnowledgeArticleAdmin(admin.ModelAdmin):
+class KnowledgeArticleAdmin(OrganisationOwnedAdmin):
     list_display = ["title", "kind", "category", "equipment_kind", "is_published", "updated_at"]
     list_filter = ["kind", "is_published", "category", "equipment_kind"]
     search_fields = ["title", "symptoms", "body", "keywords"]

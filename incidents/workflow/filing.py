@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -104,6 +104,7 @@ def _file_new(
             reporter=reporter,
             entered_by=by,
             channel=channel,
+            school_id=cast(int, site.school_id),
             site=site,
             room=room,
             equipment=equipment,
