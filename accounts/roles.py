@@ -157,10 +157,22 @@ def is_staff_at(user: Any, school: Any) -> bool:
     return school_id is not None and school_id in staff_schools(user)
 
 
-def people_with(role: str, school: Any = None, *, organisation: Any = None) -> QuerySet[Any]:
+def has_role_in(user: Any, role: str, *, school: Any = None, organisation: Any = None) -> bool:
+    """Whether the person holds the role where a record belongs: at its school, or
+    for a record shared by an organisation (no school), at any school of it."""
+    if school is not None:
+        return has_role(user, role, school)
+    organisation_id = _school_id(organisation)
+    return organisation_id is not None and organisation_id in organisations_where(user, role)
+
+
+def people_with(
+    role: str, school: Any = None, *, organisation: Any = None, schools: Any = None
+) -> QuerySet[Any]:
     """Active people holding the role, by the same rule as `schools_where`: at the
-    school (or organisation-wide in its organisation) when a school is given, in the
-    organisation when one is given, anywhere otherwise."""
+    school (or organisation-wide in its organisation) when a school is given, at any
+    of `schools` (ids) when those are given, in the organisation when one is given,
+    anywhere otherwise."""
     from .models import Membership
 
     wanted_roles = [role]
@@ -172,6 +184,10 @@ def people_with(role: str, school: Any = None, *, organisation: Any = None) -> Q
     if school_id is not None:
         members = members.filter(
             Q(school_id=school_id) | Q(school__isnull=True, organisation__schools=school_id)
+        )
+    elif schools is not None:
+        members = members.filter(
+            Q(school_id__in=schools) | Q(school__isnull=True, organisation__schools__in=schools)
         )
     elif organisation_id is not None:
         members = members.filter(organisation_id=organisation_id)
@@ -251,12 +267,13 @@ def grant(user: Any, *roles: str, school: Any = None, organisation: Any = None) 
     """Give a person roles at a school, or at every school of an organisation.
 
     Without either, the roles hold at every school of the installation's first
-    organisation (an installation with one school never names it). Support admins
+    organisation (an installation with one school never names it; its school is
+    made when there is none yet). Support admins
     and school admins also get into the admin site.
     """
     from django.contrib.auth.models import Group
 
-    from .models import Membership, School, default_organisation
+    from .models import Membership, School, default_school
 
     if school is not None and not isinstance(school, School):
         school = School.objects.get(pk=school)
@@ -265,7 +282,7 @@ def grant(user: Any, *roles: str, school: Any = None, organisation: Any = None) 
     elif organisation is not None:
         organisation_id = _school_id(organisation)
     else:
-        organisation_id = default_organisation().pk
+        organisation_id = default_school().organisation_id
     for role in roles:
         Membership.objects.get_or_create(
             person=user, organisation_id=organisation_id, school=school, role=role

@@ -33,8 +33,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         """`roles=[...]`: at every school of the first organisation, or at
-        `roles__school=` / `roles__organisation=` when given."""
+        `roles__school=` / `roles__organisation=` when given. A person made without
+        roles is a user (a member of staff at the first organisation's schools);
+        `roles=[]` makes one without any."""
         self.save()
+        if extracted is None:
+            extracted = [Role.USER]
         if create and extracted:
             grant(
                 self,

@@ -188,6 +188,12 @@ class SupportGroup(models.Model):
             self.organisation_id = self.school.organisation_id
         super().save(*args, **kwargs)
 
+    def serves(self, school: School) -> bool:
+        """Kept by this school, or shared by the school's organisation."""
+        if self.school_id is not None:
+            return self.school_id == school.pk
+        return self.organisation_id == school.organisation_id
+
 
 class SupportContact(models.Model):
     group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="contacts")

@@ -2,6 +2,7 @@
 priority, the targets breached or at risk, and what needs doing now."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -77,13 +78,19 @@ class Dashboard:
         ]
 
 
-def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashboard:
-    """What the desk looks at first thing: the open calls and what needs doing now."""
+def dashboard(
+    *,
+    now: datetime | None = None,
+    site: Site | None = None,
+    schools: Collection[int] | None = None,
+) -> Dashboard:
+    """What the desk looks at first thing: the open calls and what needs doing now,
+    for these schools (ids; None: every school) or one site."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     day_start = midnight(today)
     week_start = midnight(today - timedelta(days=today.weekday()))
-    incidents = incidents_at(site)
+    incidents = incidents_at(site, schools)
 
     # Every counter is about open calls or this week's: reading only those rows
     # keeps the dashboard fast however long the history grows.
@@ -146,6 +153,8 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
         incident.age = now - incident.created_at  # type: ignore[attr-defined]
 
     chase = Consultation.objects.filter(status=ConsultationStatus.OPEN, chase_on__lte=today)
+    if schools is not None:
+        chase = chase.filter(incident__school_id__in=schools)
     if site is not None:
         chase = chase.filter(incident__site=site)
     chase_list = list(

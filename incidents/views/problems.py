@@ -71,7 +71,7 @@ def problem_list(request):
 @require_http_methods(["GET", "POST"])
 def problem_new(request):
     """Open a problem proactively, before any incident comes in."""
-    form = ProblemCreateForm(posted_or_none(request))
+    form = ProblemCreateForm(posted_or_none(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -83,6 +83,7 @@ def problem_new(request):
                 category=data["category"],
                 equipment=data["equipment"],
                 workaround=data["workaround"].strip(),
+                school=data.get("school"),
             )
         except workflow.WorkflowError as error:
             _refuse(error)
@@ -126,7 +127,7 @@ def problem_detail(request, ref):
 def problem_edit(request, ref):
     """Record what is found: root cause, workaround, state. A stale page is a conflict."""
     problem = selectors.get_problem_for(request.user, ref)
-    form = ProblemEditForm(posted_or_none(request), instance=problem)
+    form = ProblemEditForm(posted_or_none(request), instance=problem, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = run_move(
             request,
