@@ -1,7 +1,91 @@
+"""People, organisations, schools and memberships in the admin site.
+
+A support admin sees the people of the organisations they administer (and people
+who belong nowhere yet, so that a new account can be given its first role), their
+schools and the memberships there; a superuser sees everything.
+"""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Q
 
-from .models import User
+from . import roles
+from .models import Membership, Organisation, School, User
+
+
+def _organisations(request) -> frozenset[int] | None:
+    """The organisations the person administers; None for a superuser (all)."""
+    if request.user.is_superuser:
+        return None
+    return roles.organisations_where(request.user, roles.Role.ADMIN)
+
+
+def _in_organisations(request, path: str) -> Q:
+    organisations = _organisations(request)
+    return Q() if organisations is None else Q(**{f"{path}__in": organisations})
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(_in_organisations(request, "pk"))
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    """The organisation's admin creates its schools."""
+
+    list_display = ["name", "code", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["name", "code"]
+    list_select_related = ["organisation"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(_in_organisations(request, "organisation"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = Organisation.objects.filter(_in_organisations(request, "pk"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Who holds which role where: at one school, or at every school of the organisation."""
+
+    list_display = ["person", "role", "school", "organisation"]
+    list_filter = ["role", "organisation", "school"]
+    search_fields = ["person__username", "person__first_name", "person__last_name"]
+    list_select_related = ["person", "school", "organisation"]
+    autocomplete_fields = ["person"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(_in_organisations(request, "organisation"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = Organisation.objects.filter(_in_organisations(request, "pk"))
+        elif db_field.name == "school":
+            kwargs["queryset"] = School.objects.filter(_in_organisations(request, "organisation"))
+        elif db_field.name == "person":
+            kwargs["queryset"] = people_for_admin(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def people_for_admin(request):
+    """The people of the organisations the person administers, and those of none."""
+    organisations = _organisations(request)
+    if organisations is None:
+        return User.objects.all()
+    return User.objects.filter(
+        Q(memberships__organisation__in=organisations) | Q(memberships__isnull=True)
+    ).distinct()
 
 
 @admin.register(User)
@@ -15,7 +99,7 @@ class UserAdmin(BaseUserAdmin):
         "role_names",
         "is_active",
     ]
-    list_filter = ["groups", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = [
         *(BaseUserAdmin.fieldsets or ()),
@@ -33,8 +117,19 @@ class UserAdmin(BaseUserAdmin):
         return fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        qs = super().get_queryset(request)
+        organisations = _organisations(request)
+        if organisations is not None:
+            people = User.objects.filter(
+                Q(memberships__organisation__in=organisations) | Q(memberships__isnull=True)
+            )
+            qs = qs.filter(pk__in=people.values("pk"))
+        return qs.prefetch_related("memberships__school", "memberships__organisation")
 
     @admin.display(description="roles")
     def role_names(self, obj):
-        return ", ".join(g.name for g in obj.groups.all()) or "—"
+        held = [
+            f"{m.role} at {m.school or f'every school of {m.organisation}'}"
+            for m in obj.memberships.all()
+        ]
+        return "; ".join(held) or "—"

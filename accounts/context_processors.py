@@ -10,7 +10,7 @@ def roles(request):
         "nav": {
             "desk": role_checks.is_desk(user),
             "technician": role_checks.is_technician(user),
-            "admin": role_checks.is_support_admin(user),
+            "admin": role_checks.is_support_admin(user) or role_checks.is_school_admin(user),
             "staff": role_checks.is_support_staff(user),
         },
         "unread_notifications": SimpleLazyObject(lambda: _unread(user)),

@@ -1,5 +1,15 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+
+from .roles import Role
+
+# The organisation and school that records made without one belong to: an
+# installation holding one school never has to name it.
+DEFAULT_ORGANISATION_NAME = "Our organisation"
+DEFAULT_SCHOOL_NAME = "Our school"
+DEFAULT_SCHOOL_CODE = "SCHOOL"
 
 
 class EmailChoice(models.TextChoices):
@@ -13,7 +23,8 @@ class EmailChoice(models.TextChoices):
 class User(AbstractUser):
     """A member of staff: teacher, office staff, service desk, technician or ICT manager.
 
-    What a person may do comes from their roles (groups), see `accounts.roles`.
+    What a person may do comes from their memberships (a role at one school, or at
+    every school of an organisation), see `accounts.roles`.
     """
 
     job_title = models.CharField(max_length=120, blank=True)
@@ -54,3 +65,123 @@ class DeviceCookieFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device}: {self.failures}"
+
+
+class Organisation(models.Model):
+    """A trust, a local authority or a support company: it holds schools."""
+
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    """One school of an organisation: its sites, rooms, equipment, calendar and people."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(max_length=120)
+    code = models.SlugField(
+        max_length=20, unique=True, help_text="Short code shown in lists, e.g. NPS."
+    )
+    email_domains = models.TextField(
+        "e-mail domains",
+        blank=True,
+        help_text="The school's e-mail domains, one a line (e.g. northfield.sch.uk).",
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="school_name_unique_per_organisation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's role at one school, or at every school of the organisation
+    (an empty school: the central desk, a trust ICT manager)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="Empty: every school of the organisation.",
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["organisation__name", "school__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "school", "role"],
+                condition=Q(school__isnull=False),
+                name="membership_unique_per_school",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "organisation", "role"],
+                condition=Q(school__isnull=True),
+                name="membership_unique_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.school or f"every school of {self.organisation}"
+        return f"{self.person} · {self.role} · {where}"
+
+    def save(self, *args, **kwargs):
+        if self.school_id and not self.organisation_id:
+            self.organisation_id = self.school.organisation_id
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.school_id
+            and self.organisation_id
+            and self.school.organisation_id != self.organisation_id
+        ):
+            raise ValidationError({"school": "Choose a school of the membership's organisation."})
+
+
+def default_organisation() -> Organisation:
+    """The installation's first organisation (made on first use)."""
+    organisation = Organisation.objects.order_by("pk").first()
+    if organisation is None:
+        organisation = Organisation.objects.create(name=DEFAULT_ORGANISATION_NAME)
+    return organisation
+
+
+def default_school() -> School:
+    """The first school of the first organisation (made on first use)."""
+    organisation = default_organisation()
+    school = organisation.schools.order_by("pk").first()
+    if school is None:
+        school = School.objects.create(
+            organisation=organisation, name=DEFAULT_SCHOOL_NAME, code=DEFAULT_SCHOOL_CODE
+        )
+    return school
+
+
+def default_organisation_id() -> int:
+    return default_organisation().pk
+
+
+def default_school_id() -> int:
+    return default_school().pk

@@ -45,7 +45,7 @@ from django.core.management.color import no_style  # noqa: E402
 from django.db import connection, models, transaction  # noqa: E402
 
 from accounts.roles import Role, ensure_role_groups  # noqa: E402
-from incidents.models import DEFAULT_TARGETS, Incident  # noqa: E402
+from incidents.models import DEFAULT_TARGET_HOURS, DEFAULT_TARGETS, Incident  # noqa: E402
 
 BENCH_PASSWORD = "bench-password-2718"
 
@@ -386,6 +386,9 @@ def reset(cursor) -> None:
     tables += [
         "accounts_user",
         "accounts_user_groups",
+        "accounts_membership",
+        "accounts_school",
+        "accounts_organisation",
         "accounts_user_user_permissions",
         "django_session",
         "django_admin_log",
@@ -419,8 +422,15 @@ def drop_secondary_indexes(cursor) -> list[str]:
 
 
 def seed_catalog(cursor, now: datetime) -> None:
+    # One organisation and its one school hold everything (ids 1).
+    cursor.execute("INSERT INTO accounts_organisation (id, name) VALUES (1, 'Bench trust')")
+    cursor.execute(
+        "INSERT INTO accounts_school (id, organisation_id, name, code, email_domains)"
+        " VALUES (1, 1, 'Bench school', 'bench', '')"
+    )
     cursor.executemany(
-        "INSERT INTO incidents_site (id, name, code, address, is_active) VALUES (%s, %s, %s, '', true)",
+        "INSERT INTO incidents_site (id, school_id, name, code, address, is_active)"
+        " VALUES (%s, 1, %s, %s, '', true)",
         [(i + 1, name, code) for i, (name, code) in enumerate(SITES)],
     )
     rooms = []
@@ -439,13 +449,13 @@ def seed_catalog(cursor, now: datetime) -> None:
         [(i + 1, name) for i, name in enumerate(CATEGORIES)],
     )
     cursor.executemany(
-        "INSERT INTO incidents_prioritytarget (priority, response_minutes, resolution_minutes)"
-        " VALUES (%s, %s, %s)",
-        [(int(p), r, s) for p, (r, s) in DEFAULT_TARGETS.items()],
+        "INSERT INTO incidents_prioritytarget (priority, response_minutes, resolution_minutes,"
+        " hours) VALUES (%s, %s, %s, %s)",
+        [(int(p), r, s, DEFAULT_TARGET_HOURS[p]) for p, (r, s) in DEFAULT_TARGETS.items()],
     )
     cursor.executemany(
-        "INSERT INTO incidents_supportgroup (id, name, line, kind, description, website, is_active)"
-        " VALUES (%s, %s, %s, %s, '', '', true)",
+        "INSERT INTO incidents_supportgroup (id, organisation_id, name, line, kind, description,"
+        " website, is_active) VALUES (%s, 1, %s, %s, %s, '', '', true)",
         [(i + 1, name, line, kind) for i, (name, line, kind) in enumerate(SUPPORT_GROUPS)],
     )
     cursor.execute(
@@ -518,24 +528,32 @@ def seed_people(cursor, now: datetime) -> None:
         [password, now],
     )
     ensure_role_groups()
-    cursor.execute("SELECT name, id FROM auth_group")
-    group = dict(cursor.fetchall())
+    # Roles are memberships: the desk, technicians and the admin across the
+    # organisation, everyone else a user at the school.
     cursor.execute(
         """
-        INSERT INTO accounts_user_groups (user_id, group_id)
-        SELECT i, CASE WHEN i < %s THEN %s WHEN i < %s THEN %s WHEN i = %s THEN %s ELSE %s END
+        INSERT INTO accounts_membership (person_id, organisation_id, school_id, role)
+        SELECT i, 1, CASE WHEN i < %s OR i = %s THEN NULL ELSE 1 END,
+               CASE WHEN i < %s THEN %s WHEN i < %s THEN %s WHEN i = %s THEN %s ELSE %s END
         FROM generate_series(1, %s) i
         """,
         [
-            DESK.stop,
-            group[Role.DESK],
             TECHNICIANS.stop,
-            group[Role.TECHNICIAN],
             ADMIN_ID,
-            group[Role.ADMIN],
-            group[Role.USER],
+            DESK.stop,
+            Role.DESK.value,
+            TECHNICIANS.stop,
+            Role.TECHNICIAN.value,
+            ADMIN_ID,
+            Role.ADMIN.value,
+            Role.USER.value,
             PEOPLE,
         ],
+    )
+    cursor.execute("SELECT id FROM auth_group WHERE name = %s", [Role.ADMIN.value])
+    cursor.execute(
+        "INSERT INTO accounts_user_groups (user_id, group_id) VALUES (%s, %s)",
+        [ADMIN_ID, cursor.fetchone()[0]],
     )
 
 
@@ -544,14 +562,14 @@ def seed_problems(cursor, now: datetime) -> None:
         f"""
         INSERT INTO incidents_problem (id, title, description, status, proactive, root_cause,
             workaround, no_workaround_reason, is_known_error, resolution, created_at, updated_at,
-            resolved_at, version, category_id, equipment_id, opened_by_id)
+            resolved_at, version, category_id, equipment_id, opened_by_id, organisation_id)
         SELECT p, 'Recurring: ' || ph.summary, ph.happened, st, p %% 7 = 0,
                CASE WHEN st IN ('known_error', 'resolved', 'closed') THEN ph.cause ELSE '' END,
                CASE WHEN st <> 'open' THEN 'Restart and use the spare until fixed.' ELSE '' END,
                '', st IN ('known_error', 'resolved', 'closed'),
                CASE WHEN st IN ('resolved', 'closed') THEN ph.resolution ELSE '' END,
                t, t, CASE WHEN st IN ('resolved', 'closed') THEN t + interval '20 days' END, 2,
-               ph.category, 1 + (p * 53) %% {EQUIPMENT}, 11 + p %% 20
+               ph.category, 1 + (p * 53) %% {EQUIPMENT}, 11 + p %% 20, 1
         FROM (SELECT p, %s - (p * interval '17 days') AS t,
                      (ARRAY['open','investigating','known_error','known_error','resolved',
                             'resolved','closed'])[1 + p %% 7] AS st,
@@ -566,12 +584,12 @@ def seed_problems(cursor, now: datetime) -> None:
         f"""
         INSERT INTO incidents_knowledgearticle (id, title, kind, symptoms, body, keywords,
             equipment_kind, is_published, created_at, updated_at, category_id, created_by_id,
-            problem_id)
+            problem_id, organisation_id)
         SELECT a, ph.summary, CASE WHEN a <= 15 THEN 'known_error' ELSE 'resolution' END,
                ph.happened, ph.resolution || E'\\n\\n' || ph.action, ph.kind || ' ' || ph.cause,
                ph.kind, a %% 10 <> 0, %s - a * interval '30 days', %s - a * interval '30 days',
                ph.category, {ADMIN_ID},
-               CASE WHEN a <= 15 THEN (SELECT min(id) + a - 1 FROM incidents_problem) END
+               CASE WHEN a <= 15 THEN (SELECT min(id) + a - 1 FROM incidents_problem) END, 1
         FROM generate_series(1, {ARTICLES}) a
         JOIN (SELECT row_number() OVER (ORDER BY k, kind) AS n, * FROM bench_phrase) ph ON ph.n = a
         """,  # noqa: S608 - constants of this script only
@@ -660,7 +678,7 @@ def seed_incidents(cursor, n: int, now: datetime) -> int:
         "closure_code", "reopen_count", "working_again_at", "working_again_note", "owner_unread",
         "submission_token", "version", "assignee_id", "category_id", "closed_by_id",
         "duplicate_of_id", "entered_by_id", "equipment_id", "owner_id", "received_by_id",
-        "reporter_id", "resolved_by_id", "problem_id", "room_id", "site_id",
+        "reporter_id", "resolved_by_id", "problem_id", "room_id", "site_id", "school_id",
     }  # fmt: skip
     extra_names, extra_values_sql, extra_values = extra_columns(Incident, covered)
     codes = (
@@ -683,7 +701,7 @@ def seed_incidents(cursor, n: int, now: datetime) -> int:
             closure_code, reopen_count, working_again_at, working_again_note, owner_unread,
             submission_token, version, assignee_id, category_id, closed_by_id, duplicate_of_id,
             entered_by_id, equipment_id, owner_id, received_by_id, reporter_id, resolved_by_id,
-            problem_id, room_id, site_id{extra_names})
+            problem_id, room_id, site_id, school_id{extra_names})
         SELECT s.id, p.summary || ' – ' || r.name, s.channel,
                CASE WHEN s.equipment IS NULL AND s.r_misc < 0.2 THEN 'Own laptop' ELSE '' END,
                s.impact, s.urgency, s.priority, s.status,
@@ -718,7 +736,7 @@ def seed_incidents(cursor, n: int, now: datetime) -> int:
                CASE WHEN s.status IN ('resolved', 'closed')
                     THEN coalesce(s.assignee, s.owner) END,
                CASE WHEN s.r_prob < 0.02 THEN 1 + floor(s.r_prob / 0.02 * {PROBLEMS})::int END,
-               s.room, r.site_id{extra_values_sql}
+               s.room, r.site_id, 1{extra_values_sql}
         FROM bench_stage s
         JOIN bench_phrase p ON p.kind = s.kind AND p.k = s.k
         JOIN incidents_room r ON r.id = s.room

@@ -7,7 +7,9 @@ class HelpdeskAdminSite(admin.AdminSite):
     index_title = "Support admin"
 
     def has_permission(self, request):
-        """Only support admins run the admin site."""
-        from accounts.roles import is_support_admin
+        """Only support admins and school admins (their school's catalogue) run the
+        admin site."""
+        from accounts.roles import is_school_admin, is_support_admin
 
-        return request.user.is_active and is_support_admin(request.user)
+        user = request.user
+        return user.is_active and (is_support_admin(user) or is_school_admin(user))

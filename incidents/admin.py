@@ -1,5 +1,10 @@
 """The support admin's tools: every record, with search, filters and sensible columns.
 
+Each list, each record and each choice list holds only the schools the person
+administers (`accounts.roles.catalogue_schools`): a support admin their
+organisation's schools, a school admin their school's catalogue (sites, rooms,
+equipment, support groups and contacts, calendars). A superuser sees everything.
+
 The admin never offers what the workflow forbids: an incident's state, people,
 priority, dates and resolution change only through the workflow (which logs each
 change), incidents are never deleted, and the call log and diagnostics are
@@ -7,13 +12,18 @@ append-only (no add, change or delete here).
 """
 
 from django.contrib import admin
+from django.db.models import Q
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
+
+from accounts import roles
+from accounts.models import Organisation, School
 
 from .models import (
     Attachment,
     CallLogEntry,
     Category,
+    Closure,
     Consultation,
     DiagnosticEntry,
     Equipment,
@@ -21,12 +31,14 @@ from .models import (
     IncidentSheet,
     KnowledgeArticle,
     Notification,
+    OpeningHours,
     PriorityTarget,
     Problem,
     RequestAnswer,
     RequestQuestion,
     RequestType,
     Room,
+    SchoolCalendar,
     Site,
     SupportContact,
     SupportGroup,
@@ -34,21 +46,131 @@ from .models import (
 from .resources import EquipmentResource
 
 
-class RoomInline(admin.TabularInline):
+def _school_ids(request) -> frozenset[int] | None:
+    """The schools the person administers; None for a superuser (every school)."""
+    if request.user.is_superuser:
+        return None
+    return roles.catalogue_schools(request.user)
+
+
+def _organisation_ids(request) -> frozenset[int] | None:
+    """The organisations whose shared records the person administers (support admins)."""
+    if request.user.is_superuser:
+        return None
+    return roles.organisations_where(request.user, roles.Role.ADMIN)
+
+
+def within_schools(request, school_path: str) -> Q:
+    """Records of the schools the person administers, by the path to their school."""
+    schools = _school_ids(request)
+    return Q() if schools is None else Q(**{f"{school_path}__in": schools})
+
+
+def shared_or_within(request, prefix: str = "") -> Q:
+    """Records of the person's schools, or shared by the organisations they administer."""
+    schools, organisations = _school_ids(request), _organisation_ids(request)
+    if schools is None or organisations is None:
+        return Q()
+    return Q(**{f"{prefix}school_id__in": schools}) | Q(
+        **{f"{prefix}school__isnull": True, f"{prefix}organisation_id__in": organisations}
+    )
+
+
+# The choice lists of every form in the admin: only what the person administers.
+CHOICES = {
+    School: lambda request: School.objects.filter(within_schools(request, "pk")),
+    Organisation: lambda request: Organisation.objects.filter(
+        Q() if request.user.is_superuser else Q(pk__in=_organisation_ids(request))
+    ),
+    Site: lambda request: Site.objects.filter(within_schools(request, "school_id")),
+    Room: lambda request: Room.objects.filter(within_schools(request, "site__school_id")),
+    Equipment: lambda request: Equipment.objects.filter(within_schools(request, "site__school_id")),
+    SchoolCalendar: lambda request: SchoolCalendar.objects.filter(
+        within_schools(request, "site__school_id")
+    ),
+    SupportGroup: lambda request: SupportGroup.objects.filter(shared_or_within(request)),
+    SupportContact: lambda request: SupportContact.objects.filter(
+        shared_or_within(request, "group__")
+    ),
+    Problem: lambda request: Problem.objects.filter(shared_or_within(request)),
+    Incident: lambda request: Incident.objects.filter(within_schools(request, "school_id")),
+}
+
+
+class SchoolScopedAdmin(admin.ModelAdmin):
+    """Lists, records and choice lists limited to the schools the person administers.
+
+    `school_path` leads from the record to its school; `shared` records (support
+    groups, problems, articles) also show the ones shared by the organisation."""
+
+    school_path = "school"
+    shared = False
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if self.shared:
+            return qs.filter(shared_or_within(request))
+        return qs.filter(within_schools(request, self.school_path))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        chooser = CHOICES.get(db_field.related_model)
+        if chooser is not None:
+            kwargs["queryset"] = chooser(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedInline:
+    """An inline's choice lists limited like its page's."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        chooser = CHOICES.get(db_field.related_model)
+        if chooser is not None:
+            kwargs["queryset"] = chooser(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class OrganisationOwnedAdmin(SchoolScopedAdmin):
+    """Records shared by an organisation's schools or kept by one (support groups,
+    problems, articles): a person working for one organisation never picks it."""
+
+    shared = True
+
+    def _only_organisation(self, request):
+        organisations = roles.catalogue_organisations(request.user)
+        return next(iter(organisations)) if len(organisations) == 1 else None
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if self._only_organisation(request) is not None:
+            exclude.append("organisation")
+        return exclude
+
+    def save_model(self, request, obj, form, change):
+        only = self._only_organisation(request)
+        if only is not None and not obj.school_id:
+            obj.organisation_id = only
+        super().save_model(request, obj, form, change)
+
+
+class RoomInline(ScopedInline, admin.TabularInline):
     model = Room
     extra = 1
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "is_active"]
-    list_filter = ["is_active"]
+class SiteAdmin(SchoolScopedAdmin):
+    school_path = "school_id"
+    list_display = ["name", "code", "school", "is_active"]
+    list_filter = ["is_active", "school"]
+    list_select_related = ["school"]
     search_fields = ["name", "code"]
     inlines = [RoomInline]
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(SchoolScopedAdmin):
+    school_path = "site__school_id"
+
     list_display = ["name", "site", "is_active"]
     list_filter = ["site", "is_active"]
     search_fields = ["name", "site__name"]
@@ -67,22 +189,27 @@ class PriorityTargetAdmin(admin.ModelAdmin):
     list_display = ["priority", "response_minutes", "resolution_minutes", "hours"]
 
 
-class SupportContactInline(admin.StackedInline):
+class SupportContactInline(ScopedInline, admin.StackedInline):
     model = SupportContact
     extra = 1
     fields = [("name", "role"), ("phone", "email"), ("hours", "account_reference"), "notes"]
 
 
 @admin.register(SupportGroup)
-class SupportGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "line", "kind", "is_active"]
+class SupportGroupAdmin(OrganisationOwnedAdmin):
+    list_display = ["name", "line", "kind", "school", "is_active"]
     list_filter = ["line", "kind", "is_active"]
     search_fields = ["name", "description", "contacts__name", "contacts__account_reference"]
     inlines = [SupportContactInline]
 
 
 @admin.register(SupportContact)
-class SupportContactAdmin(admin.ModelAdmin):
+class SupportContactAdmin(SchoolScopedAdmin):
+    def get_queryset(self, request):
+        return admin.ModelAdmin.get_queryset(self, request).filter(
+            shared_or_within(request, "group__")
+        )
+
     list_display = ["name", "group", "phone", "email", "hours", "account_reference"]
     list_filter = ["group__line", "group"]
     search_fields = ["name", "email", "phone", "account_reference", "group__name"]
@@ -90,9 +217,10 @@ class SupportContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(ImportMixin, admin.ModelAdmin):
+class EquipmentAdmin(ImportMixin, SchoolScopedAdmin):
     """The register, with an import from CSV: a dry run first, row errors shown, all or nothing."""
 
+    school_path = "site__school_id"
     resource_classes = [EquipmentResource]
     import_formats = [CSV]
     list_display = [
@@ -125,7 +253,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class SheetInline(admin.StackedInline):
+class SheetInline(ScopedInline, admin.StackedInline):
     """The reporter's own words: kept as they were written."""
 
     model = IncidentSheet
@@ -172,7 +300,9 @@ class RequestAnswerInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(SchoolScopedAdmin):
+    school_path = "school_id"
+
     """A read-mostly view: state changes go through the workflow on the incident's page."""
 
     list_display = [
@@ -180,6 +310,7 @@ class IncidentAdmin(admin.ModelAdmin):
         "summary",
         "status",
         "priority",
+        "school",
         "site",
         "reporter",
         "owner",
@@ -194,7 +325,7 @@ class IncidentAdmin(admin.ModelAdmin):
         "reporter__last_name",
         "sheet__happened",
     ]
-    list_select_related = ["site", "reporter", "owner", "assignee"]
+    list_select_related = ["school", "site", "reporter", "owner", "assignee"]
     date_hierarchy = "created_at"
     raw_id_fields = ["equipment", "room"]
     fields = (*INCIDENT_EDITABLE, *INCIDENT_WORKFLOW_FIELDS)
@@ -215,7 +346,9 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CallLogEntry)
-class CallLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CallLogEntryAdmin(ReadOnlyAdminMixin, SchoolScopedAdmin):
+    school_path = "incident__school_id"
+
     list_display = ["at", "incident", "actor", "kind", "from_status", "to_status", "is_public"]
     list_filter = ["kind", "is_public"]
     search_fields = ["text", "incident__id"]
@@ -225,7 +358,9 @@ class CallLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DiagnosticEntry)
-class DiagnosticEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DiagnosticEntryAdmin(ReadOnlyAdminMixin, SchoolScopedAdmin):
+    school_path = "incident__school_id"
+
     list_display = ["performed_at", "incident", "author", "action_taken", "minutes_spent"]
     search_fields = ["action_taken", "result", "incident__id"]
     list_select_related = ["incident", "author"]
@@ -233,7 +368,9 @@ class DiagnosticEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(SchoolScopedAdmin):
+    school_path = "incident__school_id"
+
     list_display = [
         "original_name",
         "incident",
@@ -248,7 +385,9 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(SchoolScopedAdmin):
+    school_path = "incident__school_id"
+
     list_display = [
         "incident",
         "group",
@@ -265,7 +404,7 @@ class ConsultationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Problem)
-class ProblemAdmin(admin.ModelAdmin):
+class ProblemAdmin(OrganisationOwnedAdmin):
     list_display = ["reference", "title", "status", "is_known_error", "proactive", "created_at"]
     list_filter = ["status", "is_known_error", "proactive", "category"]
     search_fields = ["title", "description", "root_cause", "workaround"]
@@ -277,7 +416,7 @@ class ProblemAdmin(admin.ModelAdmin):
 
 
 @admin.register(KnowledgeArticle)
-class KnowledgeArticleAdmin(admin.ModelAdmin):
+class KnowledgeArticleAdmin(OrganisationOwnedAdmin):
     list_display = ["title", "kind", "category", "equipment_kind", "is_published", "updated_at"]
     list_filter = ["kind", "is_published", "category", "equipment_kind"]
     search_fields = ["title", "symptoms", "body", "keywords"]
@@ -286,7 +425,15 @@ class KnowledgeArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(SchoolScopedAdmin):
+    """Notifications about the calls of the person's schools (and their own)."""
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(within_schools(request, "incident__school_id") | Q(recipient=request.user))
+
     list_display = [
         "created_at",
         "recipient",
@@ -350,30 +497,31 @@ class InboundMailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 # ---------------------------------------------------------------- school time
 
-from .models import Closure, OpeningHours, SchoolCalendar  # noqa: E402
 
-
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(ScopedInline, admin.TabularInline):
     model = OpeningHours
     extra = 0
 
 
-class ClosureInline(admin.TabularInline):
+class ClosureInline(ScopedInline, admin.TabularInline):
     model = Closure
     extra = 1
 
 
 @admin.register(SchoolCalendar)
-class SchoolCalendarAdmin(admin.ModelAdmin):
+class SchoolCalendarAdmin(SchoolScopedAdmin):
     """A site's opening hours and closed days; targets in school hours skip the rest."""
 
+    school_path = "site__school_id"
     list_display = ["site", "bank_holidays"]
     list_select_related = ["site"]
     inlines = [OpeningHoursInline, ClosureInline]
 
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
+class ClosureAdmin(SchoolScopedAdmin):
+    school_path = "calendar__site__school_id"
+
     list_display = ["name", "kind", "first_day", "last_day", "calendar"]
     list_filter = ["kind", "calendar"]
     list_select_related = ["calendar__site"]

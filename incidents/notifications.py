@@ -16,12 +16,14 @@ from .history import render_notification
 from .models import EmailStatus, Event, Incident, Notification, format_reference
 
 
-def desk_people() -> list[Any]:
-    return list(people_with(Role.DESK))
+def desk_people(school: Any) -> list[Any]:
+    """The service desk serving the school: its own desk and the organisation's."""
+    return list(people_with(Role.DESK, school))
 
 
-def technician_people() -> list[Any]:
-    return list(people_with(Role.TECHNICIAN))
+def technician_people(school: Any) -> list[Any]:
+    """The technicians covering the school."""
+    return list(people_with(Role.TECHNICIAN, school))
 
 
 def notify(

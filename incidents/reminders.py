@@ -77,7 +77,7 @@ def _send_once(kind: str, due: Iterable[tuple[str, Callable[[], Any]]], now: dat
 
 
 def _desk_of(incident: Incident) -> list[Any]:
-    return [incident.owner] if incident.owner else notifications.desk_people()
+    return [incident.owner] if incident.owner else notifications.desk_people(incident.school_id)
 
 
 def _consultations_due(now: datetime) -> int:

@@ -1,6 +1,8 @@
 """Reading school data: the scoped getters and querysets every view starts from.
 
-Each one knows who is asking. `*_for(user)` is the base queryset of a list (what
+Each one knows who is asking, and where they belong: support staff see the school
+data of the schools where they hold a staff role (`accounts.roles.staff_schools`),
+anyone else their own calls and the catalogue of their own schools. `*_for(user)` is the base queryset of a list (what
 this person may see, nothing else); `get_*_for(user, …)` is one object by its
 reference or id, or a 404 when the person may not see it (never a 403: nobody
 learns that someone else's incident exists). Views never start from
@@ -10,6 +12,7 @@ learns that someone else's incident exists). Views never start from
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import (
     Case,
@@ -25,6 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import roles
+from accounts.models import Membership, School
 
 from .models import (
     WAITING_FOR_DESK,
@@ -39,68 +43,188 @@ from .models import (
     Notification,
     Problem,
     RequestType,
+    Room,
+    Site,
     Status,
+    SupportGroup,
     parse_reference,
 )
 
 
 def incidents_for(user) -> QuerySet[Incident]:
-    """The incidents this person may see: support staff every one, anyone else
-    only the ones they reported. The base of every list of incidents."""
+    """The incidents this person may see: support staff every one of the schools
+    they serve, and anyone their own. The base of every list of incidents."""
     qs = Incident.objects.all()
-    if roles.is_support_staff(user):
-        return qs
+    schools = roles.staff_schools(user)
+    if schools:
+        return qs.filter(Q(school_id__in=schools) | Q(reporter=user))
     return qs.filter(reporter=user)
 
 
 incidents_visible_to = incidents_for
 
 
+def staff_incidents_for(user) -> QuerySet[Incident]:
+    """The calls of the schools the person serves as staff (the desk's and the
+    technicians' lists, reports and exports): not their own calls elsewhere."""
+    return Incident.objects.filter(school_id__in=roles.staff_schools(user))
+
+
 def incidents_reported_by(user) -> QuerySet[Incident]:
     """The person's own incidents (support staff included: what they reported themselves)."""
-    return incidents_for(user).filter(reporter=user)
+    return Incident.objects.filter(reporter=user)
 
 
 def log_entries_for(user) -> QuerySet[CallLogEntry]:
-    """Call-log entries of the incidents this person may see (the public ones only,
-    unless the person is support staff)."""
-    if roles.is_support_staff(user):
-        return CallLogEntry.objects.all()
-    return CallLogEntry.objects.filter(incident__reporter=user, is_public=True)
+    """Call-log entries of the incidents this person may see (the public ones of
+    their own calls, and every one of the schools they serve as staff)."""
+    own = Q(incident__reporter=user, is_public=True)
+    schools = roles.staff_schools(user)
+    if schools:
+        return CallLogEntry.objects.filter(Q(incident__school_id__in=schools) | own)
+    return CallLogEntry.objects.filter(own)
 
 
 def problems_for(user) -> QuerySet[Problem]:
-    """Problem management is for support staff: anyone else sees none."""
-    if not roles.is_support_staff(user):
+    """Problem management is for support staff: the problems of the schools they
+    serve and the ones shared by those schools' organisations."""
+    schools = roles.staff_schools(user)
+    organisations = roles.organisations_where(user, *roles.STAFF_ROLES)
+    if not schools and not organisations:
         return Problem.objects.none()
-    return Problem.objects.all()
+    return Problem.objects.filter(
+        Q(school_id__in=schools) | Q(school__isnull=True, organisation_id__in=organisations)
+    )
 
 
 def consultations_for(user) -> QuerySet[Consultation]:
-    """Consultations with support groups are for support staff: anyone else sees none."""
-    if not roles.is_support_staff(user):
+    """Consultations with support groups are for support staff, on the calls of
+    the schools they serve."""
+    schools = roles.staff_schools(user)
+    if not schools:
         return Consultation.objects.none()
-    return Consultation.objects.all()
+    return Consultation.objects.filter(incident__school_id__in=schools)
 
 
 def equipment_for(user) -> QuerySet[Equipment]:
-    """The equipment register (with its history) is for support staff."""
-    if not roles.is_support_staff(user):
+    """The equipment register (with its history) is for support staff, of the
+    schools they serve."""
+    schools = roles.staff_schools(user)
+    if not schools:
         return Equipment.objects.none()
-    return Equipment.objects.all()
+    return Equipment.objects.filter(site__school_id__in=schools)
 
 
-def get_incident_for(user, reference: str, *, for_update_of=None) -> Incident:
+def reportable_equipment_for(user) -> QuerySet[Equipment]:
+    """The equipment a person may name on a sheet: the active equipment of their
+    own schools (the finder while filing searches only these)."""
+    return Equipment.objects.filter(site__school_id__in=roles.schools_where(user), is_active=True)
+
+
+def equipment_in(sites) -> QuerySet[Equipment]:
+    """The equipment at these sites (a form's sites, already limited to a school)."""
+    return Equipment.objects.filter(site__in=sites)
+
+
+def equipment_at(school) -> QuerySet[Equipment]:
+    """A school's equipment: what a sheet or a call at the school may name."""
+    return Equipment.objects.filter(site__school=school)
+
+
+def schools_for(user) -> QuerySet[School]:
+    """The schools the person belongs to (any role)."""
+    return School.objects.filter(pk__in=roles.schools_where(user)).select_related("organisation")
+
+
+def staff_schools_for(user) -> QuerySet[School]:
+    """The schools the person serves as desk, technician or support admin."""
+    return School.objects.filter(pk__in=roles.staff_schools(user)).select_related("organisation")
+
+
+def sites_for(user) -> QuerySet[Site]:
+    """The sites of the schools the person belongs to."""
+    return Site.objects.filter(school_id__in=roles.schools_where(user))
+
+
+def staff_sites_for(user) -> QuerySet[Site]:
+    """The sites of the schools the person serves as staff (the lists' filters)."""
+    return Site.objects.filter(school_id__in=roles.staff_schools(user))
+
+
+def rooms_for(user) -> QuerySet[Room]:
+    """The rooms of the schools the person belongs to."""
+    return Room.objects.filter(site__school_id__in=roles.schools_where(user))
+
+
+def staff_rooms_for(user) -> QuerySet[Room]:
+    return Room.objects.filter(site__school_id__in=roles.staff_schools(user))
+
+
+def support_groups_for(user) -> QuerySet[SupportGroup]:
+    """The support groups of the schools the person serves: each school's own and
+    the ones their organisations share."""
+    schools = roles.staff_schools(user)
+    organisations = roles.organisations_where(user, *roles.STAFF_ROLES)
+    return SupportGroup.objects.filter(
+        Q(school_id__in=schools) | Q(school__isnull=True, organisation_id__in=organisations)
+    )
+
+
+def support_groups_at(school) -> QuerySet[SupportGroup]:
+    """The groups a call at the school may consult: the school's and the shared ones."""
+    return SupportGroup.objects.filter(
+        Q(school=school) | Q(school__isnull=True, organisation_id=school.organisation_id)
+    )
+
+
+def problems_at(school) -> QuerySet[Problem]:
+    """The problems a call at the school may be linked to."""
+    return Problem.objects.filter(
+        Q(school=school) | Q(school__isnull=True, organisation_id=school.organisation_id)
+    )
+
+
+def people_at(school) -> QuerySet[Any]:
+    """The people of a school: anyone with a role there, or across its organisation."""
+    members = Membership.objects.filter(
+        Q(school=school) | Q(school__isnull=True, organisation_id=school.organisation_id)
+    )
+    return get_user_model().objects.filter(pk__in=members.values("person_id"), is_active=True)
+
+
+def people_at_schools(school_ids) -> QuerySet[Any]:
+    """The people of these schools: a role at one of them, or across its organisation."""
+    members = Membership.objects.filter(
+        Q(school_id__in=school_ids) | Q(school__isnull=True, organisation__schools__in=school_ids)
+    )
+    return get_user_model().objects.filter(pk__in=members.values("person_id"), is_active=True)
+
+
+def people_with_role_at(role: str, school_ids) -> QuerySet[Any]:
+    """The people holding the role at any of these schools (by `roles.people_with`'s rule)."""
+    return roles.people_with(role, schools=school_ids)
+
+
+def people_for(user) -> QuerySet[Any]:
+    """The people of the schools the person serves as staff."""
+    return people_at_schools(roles.staff_schools(user))
+
+
+def get_incident_for(
+    user, reference: str, *, for_update_of=None, as_staff: bool = False
+) -> Incident:
     """The incident by reference if this person may see it, else 404 (never 403:
-    a user must not learn that someone else's incident exists)."""
+    a user must not learn that someone else's incident exists). `as_staff`: only
+    the calls of the schools the person serves (not their own calls elsewhere)."""
     pk = parse_reference("INC", reference)
     if pk is None:
         raise Http404("No such incident.")
+    base = staff_incidents_for(user) if as_staff else incidents_for(user)
     incident = (
-        incidents_for(user)
-        .select_related(
+        base.select_related(
             "reporter",
             "entered_by",
+            "school__organisation",
             "site",
             "room",
             "equipment",
@@ -188,9 +312,10 @@ def unread_count(user) -> int:
 
 
 def call_log_for(user, incident: Incident) -> QuerySet[CallLogEntry]:
-    """The incident's timeline: the public part only, unless the person is support staff."""
+    """The incident's timeline: the public part only, unless the person serves the
+    incident's school as staff."""
     qs = incident.log.select_related("actor").order_by("at", "id")
-    if not roles.is_support_staff(user):
+    if not roles.is_staff_at(user, incident.school_id):
         qs = qs.filter(is_public=True)
     return qs
 
@@ -203,8 +328,25 @@ def recent_incidents_for_equipment(equipment: Equipment, *, days: int = 90, excl
     return qs
 
 
-def published_articles() -> QuerySet[KnowledgeArticle]:
-    return KnowledgeArticle.objects.filter(is_published=True)
+def articles_for(user) -> QuerySet[KnowledgeArticle]:
+    """The knowledge base of the person's schools: each school's own articles and
+    the ones their organisations share."""
+    return KnowledgeArticle.objects.filter(
+        Q(school_id__in=roles.schools_where(user))
+        | Q(school__isnull=True, organisation_id__in=roles.organisations_where(user))
+    )
+
+
+def published_articles(user) -> QuerySet[KnowledgeArticle]:
+    return articles_for(user).filter(is_published=True)
+
+
+def articles_at(school) -> QuerySet[KnowledgeArticle]:
+    """The published articles a call at the school may use."""
+    return KnowledgeArticle.objects.filter(
+        Q(school=school) | Q(school__isnull=True, organisation_id=school.organisation_id),
+        is_published=True,
+    )
 
 
 # Words too common to say what an article is about (PostgreSQL's English
@@ -231,7 +373,7 @@ def search_words(text: str) -> list[str]:
 
 
 def matching_articles(
-    *, text: str = "", equipment_kind: str = "", limit: int = 5
+    user, *, text: str = "", equipment_kind: str = "", limit: int = 5, school=None
 ) -> list[KnowledgeArticle]:
     """Published articles ranked by how well they match what the user typed.
 
@@ -244,7 +386,7 @@ def matching_articles(
     words = search_words(text)
     if not words and not equipment_kind:
         return []
-    articles = published_articles()
+    articles = articles_at(school) if school is not None else published_articles(user)
     if connections[articles.db].vendor == "postgresql":
         rank = _text_search_rank(words)
     else:

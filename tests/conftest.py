@@ -95,18 +95,28 @@ def _properties(terminalreporter, wanted):
     ]
 
 
-def _matrix_figure(tallies) -> str:
+def _matrix_figure(tallies, what: str = "access matrix") -> str:
     urls = {tally["url"] for tally in tallies}
     cells = sum(tally["cells"] for tally in tallies)
     leaks = sum(tally["leaks"] for tally in tallies)
-    return f"access matrix: {cells} cells checked over {len(urls)} URLs; {leaks} leaks"
+    return f"{what}: {cells} cells checked over {len(urls)} URLs; {leaks} leaks"
 
 
 def pytest_terminal_summary(terminalreporter):
     lines = _properties(terminalreporter, "figure")
     tallies = _properties(terminalreporter, "matrix")
-    if tallies:
-        lines.append(_matrix_figure(tallies))
+    plain = [tally for tally in tallies if not tally.get("schools")]
+    schools = [tally for tally in tallies if tally.get("schools")]
+    if plain:
+        lines.append(_matrix_figure(plain))
+    if schools:
+        lines.append(
+            _matrix_figure(
+                schools,
+                "access matrix with schools (own school, another school of the "
+                "organisation, another organisation)",
+            )
+        )
     if lines:
         terminalreporter.section("figures")
         for line in lines:

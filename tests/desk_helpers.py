@@ -89,6 +89,7 @@ def many_incidents(count, *, reporter, site, **fields) -> list[Incident]:
                     "reporter": reporter,
                     "entered_by": reporter,
                     "channel": Channel.WEB,
+                    "school_id": site.school_id,
                     "site": site,
                     "status": Status.SUBMITTED,
                     "impact": impact,

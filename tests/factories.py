@@ -4,6 +4,7 @@ workflow, so every test incident has its sheet and its first call-log entry."""
 import factory
 from django.contrib.auth import get_user_model
 
+from accounts.models import Organisation, School, default_school
 from accounts.roles import Role, grant
 from incidents import workflow
 from incidents.models import (
@@ -31,9 +32,38 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
+        """`roles=[...]`: at every school of the first organisation, or at
+        `roles__school=` / `roles__organisation=` when given. A person made without
+        roles is a user (a member of staff at the first organisation's schools);
+        `roles=[]` makes one without any."""
         self.save()
+        if extracted is None:
+            extracted = [Role.USER]
         if create and extracted:
-            grant(self, *extracted)
+            grant(
+                self,
+                *extracted,
+                school=kwargs.get("school"),
+                organisation=kwargs.get("organisation"),
+            )
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Trust {n}")
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+        django_get_or_create = ["code"]
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"School {n}")
+    code = factory.Sequence(lambda n: f"sch{n}")
 
 
 class SiteFactory(factory.django.DjangoModelFactory):
@@ -41,6 +71,7 @@ class SiteFactory(factory.django.DjangoModelFactory):
         model = Site
         django_get_or_create = ["code"]
 
+    school = factory.LazyFunction(default_school)
     name = factory.Sequence(lambda n: f"Site {n}")
     code = factory.Sequence(lambda n: f"S{n}")
 

@@ -222,12 +222,20 @@ def build_world(request):
         for name in ("reporter", "desk", "technician", "admin_user", "site")
     )
     request.getfixturevalue("other_reporter")
+    return populate(reporter, desk, technician, admin_user, site)
+
+
+def populate(
+    reporter, desk, technician, admin_user, site, *, summary=SUMMARY, secret=SENTINEL, school=None
+):
+    """The incident at `site` with every kind of object, its words `summary` and its
+    internal text `secret`; the article and the group belong to `school` when given."""
     from django.core.files.base import ContentFile
 
     from tests.portal_helpers import image_bytes
 
-    equipment = EquipmentFactory(site=site, name="Room 12 projector")
-    incident = file_incident(reporter, site=site, summary=SUMMARY, equipment=equipment)
+    equipment = EquipmentFactory(site=site, name=f"{site.name} projector")
+    incident = file_incident(reporter, site=site, summary=summary, equipment=equipment)
     attachment = Attachment.objects.create(
         incident=incident,
         uploaded_by=reporter,
@@ -248,7 +256,7 @@ def build_world(request):
         version=workflow.current_version(incident),
         incident=incident,
         by=desk,
-        text=f"Internal: {SENTINEL}",
+        text=f"Internal: {secret}",
     )
     workflow.incident_request_technician(
         version=workflow.current_version(incident),
@@ -263,33 +271,38 @@ def build_world(request):
         version=workflow.current_version(incident),
         incident=incident,
         by=technician,
-        action_taken=f"Checked {SENTINEL}",
+        action_taken=f"Checked {secret}",
         result="ok",
     )
-    contact = SupportContactFactory()
+    contact = (
+        SupportContactFactory(group__school=school, group__organisation=school.organisation)
+        if school is not None
+        else SupportContactFactory()
+    )
     consultation = workflow.consultation_open(
         version=workflow.current_version(incident),
         incident=incident,
         by=technician,
         group=contact.group,
         contact=contact,
-        reason=f"Why {SENTINEL}",
+        reason=f"Why {secret}",
     )
     problem = workflow.problem_escalate(
         version=workflow.current_version(incident),
         incident=incident,
         by=technician,
-        workaround=f"Spare projector {SENTINEL}",
+        workaround=f"Spare projector {secret}",
         title="Projectors overheat",
     )
     workflow.incident_message_reporter(
         version=workflow.current_version(incident), incident=incident, by=desk, text="We are on it."
     )
     article = KnowledgeArticle.objects.create(
-        title="Projector shows no signal",
+        title="Projector shows no signal" if school is None else f"Article at {summary}",
         symptoms="No signal",
         body="Press Source.",
         created_by=admin_user,
+        **({"school": school, "organisation": school.organisation} if school else {}),
     )
     notification = Notification.objects.filter(recipient=reporter).first()
     from incidents.mail.intake import receive
@@ -512,3 +525,111 @@ def test_a_post_without_its_csrf_token_is_refused(name, world, request):
     assert response.status_code == 403
     assert "CSRF" in response.content.decode()
     assert _fingerprint() == before
+
+
+# ---------------------------------------------------------------- the school dimension
+
+OWN, SAME_ORGANISATION, OTHER_ORGANISATION = (
+    "own school",
+    "another school of the organisation",
+    "another organisation",
+)
+PLACES = [OWN, SAME_ORGANISATION, OTHER_ORGANISATION]
+# The people of school A only, and whose cells of the matrix they follow at their own
+# school (a person with a role at no incident there is like the other reporter).
+SCHOOL_PEOPLE = {
+    "reporter_a": "other_reporter",
+    "desk_a": "desk",
+    "technician_a": "technician",
+    "admin_a": "admin_user",
+    "school_admin_a": "other_reporter",
+}
+
+
+@pytest.fixture
+def school_worlds(world, request):
+    """The matrix's world at school A of the first organisation, the same at school B
+    of that organisation and at school C of another, and people of school A only."""
+    from accounts.models import default_school
+    from accounts.roles import Role
+    from tests.factories import OrganisationFactory, SchoolFactory, SiteFactory, UserFactory
+
+    a = default_school()
+    b = SchoolFactory(organisation=a.organisation, name="Beech School", code="beech")
+    c = SchoolFactory(
+        organisation=OrganisationFactory(name="Other council"), name="Cedar School", code="cedar"
+    )
+    worlds = {OWN: world}
+    for place, school in ((SAME_ORGANISATION, b), (OTHER_ORGANISATION, c)):
+        people = [
+            UserFactory(username=f"{role}-{school.code}", roles=[role], roles__school=school)
+            for role in (Role.USER, Role.DESK, Role.TECHNICIAN, Role.ADMIN)
+        ]
+        site = SiteFactory(school=school, name=f"{school.name} site", code=f"{school.code}-site")
+        worlds[place] = populate(
+            *people,
+            site,
+            summary=f"Call at {school.name} {school.code}-words",
+            secret=f"SECRET-of-{school.code}",
+            school=school,
+        )
+        worlds[place]["words"] = (f"{school.code}-words", f"SECRET-of-{school.code}")
+    roles_of_a = {
+        "reporter_a": [Role.USER],
+        "desk_a": [Role.USER, Role.DESK],
+        "technician_a": [Role.USER, Role.TECHNICIAN],
+        "admin_a": [Role.USER, Role.ADMIN],
+        "school_admin_a": [Role.SCHOOL_ADMIN],
+    }
+    people_of_a = {
+        name: UserFactory(username=name, roles=roles, roles__school=a)
+        for name, roles in roles_of_a.items()
+    }
+    return worlds, people_of_a
+
+
+@pytest.mark.parametrize("name", list(ROWS))
+def test_access_across_schools(name, school_worlds, matrix_tally):
+    """Every URL × the people of school A × an object at A, at another school of the
+    organisation and at another organisation: at A as the matrix says, elsewhere a
+    404 (or 403 where the role has no business), and no page shows another school's
+    words or internal text."""
+    worlds, people = school_worlds
+    row = ROWS[name]
+    cells = leaks = 0
+    try:
+        for place in PLACES:
+            url = _url(name, row, worlds[place])
+            for person, follows in SCHOOL_PEOPLE.items():
+                client = Client()
+                client.force_login(people[person])
+                before = _fingerprint()
+                response = client.get(url) if row.method == "GET" else client.post(url, {})
+                body = _body(response)
+                status = response.status_code
+                assert status < 500, f"{name} as {person} at {place}: {status}"
+                if row.method == "GET":
+                    assert _fingerprint() == before, f"GET {name} as {person} changed the database"
+                if follows in row.either:
+                    continue
+                cells += 1
+                if place == OWN:
+                    if follows in row.allowed:
+                        assert status in (200, 302, 400), f"{name} as {person}: {status}"
+                    elif follows in row.hidden:
+                        assert status == 404, f"{name} as {person}: {status}, expected 404"
+                    else:
+                        assert status in (403, 404), f"{name} as {person}: {status}"
+                    continue
+                words, secret = worlds[place]["words"]
+                if row.args not in ("", "reset", "selection"):
+                    expected = (404,) if follows in row.allowed | row.hidden else (403, 404)
+                    assert status in expected, (
+                        f"{name} as {person} with an object at {place}: {status}, "
+                        f"expected {expected}"
+                    )
+                leaks += (words in body) + (secret in body)
+                assert leaks == 0, f"{name} showed {person} something of {place}"
+    finally:
+        matrix_tally(url=name, cells=cells, leaks=leaks, schools=True)
+    assert cells >= len(PLACES) * (len(SCHOOL_PEOPLE) - len(row.either))

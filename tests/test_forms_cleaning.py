@@ -10,9 +10,11 @@ import pkgutil
 import django_filters
 import pytest
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 
 import incidents.forms
+from accounts.models import School
 from incidents.filters import lists as list_filters
 from incidents.forms.base import BaseForm, CleanTextMixin, VersionedForm
 from incidents.forms.fields import TextField, clean_multi_line, clean_single_line, is_free_text
@@ -64,11 +66,36 @@ def _request_type():
     )
 
 
+SCHOOL = School(pk=1, organisation_id=1)
 CONSTRUCTION = {
     "RequestForm": lambda: {"request_type": _request_type()},
     "ProblemResolveForm": lambda: {
         "problem": Problem(version=1),
         "open_incidents": Incident.objects.none(),
+    },
+    "CloseForm": lambda: {"incident": Incident(pk=1, school=SCHOOL, version=1)},
+    **{
+        name: lambda: {"school": SCHOOL}
+        for name in (
+            "AcceptForm",
+            "DetailsForm",
+            "ConsultForm",
+            "EscalateForm",
+            "HandOverForm",
+            "LinkArticleForm",
+            "LinkProblemForm",
+            "TechnicianForm",
+        )
+    },
+    **{
+        name: lambda: {"user": AnonymousUser()}
+        for name in (
+            "BulkForm",
+            "IncidentReportForm",
+            "LogCallForm",
+            "ProblemCreateForm",
+            "ProblemEditForm",
+        )
     },
 }
 

@@ -33,8 +33,9 @@ def titles(articles) -> list[str]:
 
 def test_a_printer_printing_blank_pages_gets_the_printer_article_and_no_projector(
     demo_articles,
+    desk,
 ):
-    found = titles(selectors.matching_articles(text="printer prints blank pages"))
+    found = titles(selectors.matching_articles(desk, text="printer prints blank pages"))
 
     assert found[0] == PRINTER
     assert not any("Projector" in title for title in found)
@@ -57,8 +58,8 @@ def test_the_help_panel_offers_the_printer_article_to_the_teacher(
     assert "No signal" not in page
 
 
-def test_a_projector_with_a_blue_screen_gets_the_projector_article(demo_articles):
-    found = titles(selectors.matching_articles(text="The projector shows a blue screen"))
+def test_a_projector_with_a_blue_screen_gets_the_projector_article(demo_articles, desk):
+    found = titles(selectors.matching_articles(desk, text="The projector shows a blue screen"))
 
     assert found[0] == PROJECTOR
     assert PRINTER not in found
@@ -70,8 +71,8 @@ def test_the_same_words_give_the_same_list_in_the_same_order(desk):
             title=title, symptoms="The screen", body="Restart it.", created_by=desk
         )
 
-    first = titles(selectors.matching_articles(text="screen"))
-    again = titles(selectors.matching_articles(text="screen"))
+    first = titles(selectors.matching_articles(desk, text="screen"))
+    again = titles(selectors.matching_articles(desk, text="screen"))
 
     assert first == again
     # equal ranks fall back to the title, alphabetically
@@ -92,21 +93,24 @@ def test_a_word_in_the_title_ranks_above_the_same_word_in_the_steps(desk):
         created_by=desk,
     )
 
-    found = titles(selectors.matching_articles(text="toner smears"))
+    found = titles(selectors.matching_articles(desk, text="toner smears"))
 
     assert found == ["Toner smears on the page", "Cleaning the rollers"]
 
 
 def test_articles_for_the_same_kind_of_equipment_come_after_the_matching_words(
     demo_articles,
+    desk,
 ):
-    found = titles(selectors.matching_articles(text="toner empty", equipment_kind="projector"))
+    found = titles(
+        selectors.matching_articles(desk, text="toner empty", equipment_kind="projector")
+    )
 
     assert found == [PRINTER, PROJECTOR]
 
 
-def test_common_words_alone_suggest_nothing(demo_articles):
-    assert selectors.matching_articles(text="it does not work with the") == []
+def test_common_words_alone_suggest_nothing(demo_articles, desk):
+    assert selectors.matching_articles(desk, text="it does not work with the") == []
 
 
 def test_search_words_keep_the_typed_order_once_each():

@@ -321,7 +321,7 @@ def test_publishing_a_known_error_makes_an_article_users_find_when_filing(client
     article = KnowledgeArticle.objects.get(problem=problem)
     assert article.kind == ArticleKind.KNOWN_ERROR and article.is_published
     assert article.body.startswith("Recalibrate")
-    found = selectors.matching_articles(text="my whiteboard pen is not working")
+    found = selectors.matching_articles(technician, text="my whiteboard pen is not working")
     assert article in found
     assert article.title in client.get(problem.get_absolute_url()).content.decode()
 

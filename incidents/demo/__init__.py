@@ -1,6 +1,7 @@
-"""Demo data that looks like a real school: people for every role, two sites, the
-equipment that breaks, support groups, knowledge articles, and ~40 calls in every
-state, each moved through the real workflow on its own day (see `clock`), so its
+"""Demo data that looks like a real trust: a primary (two sites, the equipment that
+breaks, support groups, knowledge articles and ~40 calls in every state), a secondary
+with its own ICT lead, a special school, and a school of a second organisation; people
+for every role at each, each moved through the real workflow on its own day (see `clock`), so its
 call log, diagnostics, notifications and problems are what the application itself
 would have written then.
 
@@ -23,7 +24,8 @@ from .catalogue import load_catalogue
 from .clock import DemoClock
 from .people import DEMO_PASSWORD, PEOPLE, load_people
 from .requests import load_request_catalogue, load_requests
-from .stories import load_incidents
+from .schools import load_schools
+from .stories import load_incidents, load_other_schools
 
 __all__ = ["DEMO_PASSWORD", "PEOPLE", "is_loaded", "load"]
 
@@ -39,11 +41,13 @@ def load(*, now: datetime | None = None) -> None:
     clock = DemoClock(until=now or timezone.now())
     with transaction.atomic():
         newest = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        people = load_people()
-        load_catalogue(people)
+        schools = load_schools()
+        people = load_people(schools)
+        load_catalogue(people, schools)
         load_request_catalogue(people)
         load_incidents(people, clock)
         load_requests(people, clock)
+        load_other_schools(people, clock)
         demo = Notification.objects.filter(pk__gt=newest)
         _withdraw_emails(demo)
         # People have read what happened before the last two days, when it happened.

@@ -299,3 +299,110 @@ def _tell(call, people: dict, clock: DemoClock, shared: dict) -> None:
         code=extra.get("code")
         or (ClosureCode.WORKAROUND if kind == ResolutionKind.WORKAROUND else ClosureCode.FIXED),
     )
+
+
+# The other schools' calls: summary, reporter, asset tag, category, days ago, who
+# accepts it (None: still waiting), who works on it (None: nobody yet), resolved.
+OTHER_SCHOOLS = [
+    (
+        "R1 whiteboard pen does not write",
+        "rteacher",
+        "RIV-WB-R1",
+        "Projectors and displays",
+        3,
+        "rict",
+        "rict",
+        True,
+    ),
+    (
+        "Library printer jams on every page",
+        "rteacher",
+        "RIV-PRN-LIB",
+        "Printing",
+        0,
+        None,
+        None,
+        False,
+    ),
+    (
+        "Sensory room tablet will not charge",
+        "oteacher",
+        "OAK-TAB-01",
+        "Laptops and PCs",
+        1,
+        "desk",
+        "tech",
+        False,
+    ),
+    (
+        "H1 projector flickers",
+        "hteacher",
+        "HILL-PRJ-H1",
+        "Projectors and displays",
+        1,
+        "hdesk",
+        None,
+        False,
+    ),
+]
+
+
+def load_other_schools(people: dict, clock: DemoClock) -> None:
+    """A few calls at the trust's other schools and at the second organisation's,
+    each handled by the people serving that school."""
+    for summary, reporter, tag, category, days_ago, desk, worker, resolved in OTHER_SCHOOLS:
+        day = clock.today - timedelta(days=days_ago)
+        start = timezone.make_aware(datetime.combine(day, time(9, clock.rng.randint(0, 50))))
+        with story_time(clock, start):
+            equipment = Equipment.objects.select_related("site", "room").get(asset_tag=tag)
+            expected, happened, checked = SHEETS.get(category, SHEETS["Laptops and PCs"])
+            incident, _ = workflow.incident_file(
+                by=people[reporter],
+                summary=summary,
+                site=equipment.site,
+                room=equipment.room,
+                equipment=equipment,
+                sheet={
+                    "tried_to_repeat": "recurred",
+                    "expected": expected,
+                    "happened": happened,
+                    "checked": checked,
+                    "last_worked": "Yesterday",
+                    "had_before": "no",
+                    "further_info": "",
+                    "available_to_discuss": True,
+                    "availability": "After school",
+                },
+            )
+            if desk is None:
+                continue
+            clock.wait(hours=1)
+            workflow.incident_accept(
+                version=workflow.current_version(incident),
+                incident=incident,
+                by=people[desk],
+                category=Category.objects.get(name=category),
+                impact=3,
+                urgency=2,
+            )
+            if worker is None:
+                continue
+            clock.wait(hours=1)
+            workflow.incident_request_technician(
+                version=workflow.current_version(incident),
+                incident=incident,
+                by=people[desk],
+                technician=people[worker],
+            )
+            if not resolved:
+                continue
+            clock.wait(hours=2)
+            workflow.incident_start(
+                version=workflow.current_version(incident), incident=incident, by=people[worker]
+            )
+            workflow.incident_resolve(
+                version=workflow.current_version(incident),
+                incident=incident,
+                by=people[worker],
+                resolution="Replaced the pen's battery and recalibrated the panel.",
+            )

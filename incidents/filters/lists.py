@@ -13,6 +13,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from incidents import selectors
 from incidents.forms.base import BaseForm
 from incidents.forms.fields import SingleLineField
 from incidents.models import (
@@ -91,16 +92,24 @@ class EquipmentFilter(django_filters.FilterSet):
         label="Kind", choices=EquipmentKind.choices, empty_label="Any kind"
     )
     site = django_filters.ModelChoiceFilter(
-        label="Site", queryset=Site.objects.all(), to_field_name="code", empty_label="Any site"
+        label="Site", queryset=Site.objects.none(), to_field_name="code", empty_label="Any site"
     )
     supplier = django_filters.ModelChoiceFilter(
-        label="Supplier", queryset=SupportGroup.objects.all(), empty_label="Any supplier"
+        label="Supplier", queryset=SupportGroup.objects.none(), empty_label="Any supplier"
     )
 
     class Meta:
         model = Equipment
         fields: list[str] = []
         form = BaseForm
+
+    def __init__(self, *args, **kwargs):
+        """The sites and suppliers of the schools the person serves."""
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None:
+            self.filters["site"].queryset = selectors.staff_sites_for(user)
+            self.filters["supplier"].queryset = selectors.support_groups_for(user)
 
     def filter_search(self, qs, name, value):
         return qs.filter(
@@ -127,13 +136,20 @@ class ConsultationFilter(django_filters.FilterSet):
         method="filter_show",
     )
     group = django_filters.ModelChoiceFilter(
-        label="Group", queryset=SupportGroup.objects.all(), empty_label="Any group"
+        label="Group", queryset=SupportGroup.objects.none(), empty_label="Any group"
     )
 
     class Meta:
         model = Consultation
         fields: list[str] = []
         form = BaseForm
+
+    def __init__(self, *args, **kwargs):
+        """The groups of the schools the person serves."""
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None:
+            self.filters["group"].queryset = selectors.support_groups_for(user)
 
     @property
     def shown(self) -> str:

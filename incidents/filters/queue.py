@@ -22,6 +22,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from accounts import roles
+from accounts.models import School
 from accounts.roles import Role, people_with
 from incidents import targets
 from incidents.models import (
@@ -101,7 +103,15 @@ def queue_queryset(
     the target state and (unless `latest` is false) the latest call-log entry."""
     base = Incident.objects.all() if incidents is None else incidents
     qs = base.select_related(
-        "reporter", "site", "room", "category", "equipment", "owner", "assignee", "request_type"
+        "reporter",
+        "school",
+        "site",
+        "room",
+        "category",
+        "equipment",
+        "owner",
+        "assignee",
+        "request_type",
     ).annotate(
         target_state=targets.call_state_expression(now),
         priority_set=priority_set_expression(),
@@ -184,12 +194,14 @@ def _word_match(text: str) -> Q:
 # ---------------------------------------------------------------- the filter set
 
 
-def desk_people():
-    return people_with(Role.DESK)
+def desk_people(schools):
+    """The service desk of these schools (ids)."""
+    return people_with(Role.DESK, schools=schools)
 
 
-def technicians():
-    return people_with(Role.TECHNICIAN)
+def technicians(schools):
+    """The technicians covering these schools (ids)."""
+    return people_with(Role.TECHNICIAN, schools=schools)
 
 
 class RoomChoiceField(django_filters.fields.ModelChoiceField):
@@ -235,8 +247,11 @@ class QueueFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.all(), empty_label="Any category"
     )
-    site = django_filters.ModelChoiceFilter(queryset=Site.objects.all(), empty_label="Any site")
-    room = RoomFilter(queryset=Room.objects.select_related("site"), empty_label="Any room")
+    school = django_filters.ModelChoiceFilter(
+        queryset=School.objects.none(), empty_label="Any school"
+    )
+    site = django_filters.ModelChoiceFilter(queryset=Site.objects.none(), empty_label="Any site")
+    room = RoomFilter(queryset=Room.objects.none(), empty_label="Any room")
     equipment = django_filters.CharFilter(
         label="Equipment",
         method="filter_equipment",
@@ -250,10 +265,10 @@ class QueueFilter(django_filters.FilterSet):
         help_text="Name or username.",
     )
     owner = django_filters.ModelChoiceFilter(
-        queryset=desk_people(), label="Owner", empty_label="Any owner"
+        queryset=get_user_model().objects.none(), label="Owner", empty_label="Any owner"
     )
     assignee = django_filters.ModelChoiceFilter(
-        queryset=technicians(), label="Technician", empty_label="Any technician"
+        queryset=get_user_model().objects.none(), label="Technician", empty_label="Any technician"
     )
     created_after = django_filters.DateFilter(
         label="Reported from",
@@ -279,8 +294,22 @@ class QueueFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, *args, now=None, **kwargs):
+        """Choices from the schools the person serves; the school filter only when
+        they serve more than one."""
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
+        user = getattr(self.request, "user", None)
+        schools = sorted(roles.staff_schools(user)) if user is not None else []
+        self.several_schools = len(schools) > 1
+        self.filters["school"].queryset = School.objects.filter(pk__in=schools)
+        self.filters["site"].queryset = Site.objects.filter(school_id__in=schools)
+        self.filters["room"].queryset = Room.objects.filter(
+            site__school_id__in=schools
+        ).select_related("site")
+        self.filters["owner"].queryset = desk_people(schools)
+        self.filters["assignee"].queryset = technicians(schools)
+        if not self.several_schools:
+            del self.filters["school"]
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -8,12 +8,15 @@ stale page is a conflict rather than a silent overwrite. Appending to the record
 """
 
 import uuid
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from incidents.filters import desk_people, technicians
+from accounts import roles
+from accounts.roles import Role, people_with
+from incidents import selectors
 from incidents.models import (
     Category,
     Channel,
@@ -22,7 +25,6 @@ from incidents.models import (
     Incident,
     KnowledgeArticle,
     Priority,
-    Problem,
     Room,
     Site,
     Urgency,
@@ -48,15 +50,25 @@ _summary_length = Incident._meta.get_field("summary").max_length
 
 
 class PlaceForm(BaseForm):
-    """Site, room and equipment, kept consistent with each other."""
+    """Site, room and equipment, kept consistent with each other and inside the
+    school: only `school`'s places and equipment are offered and accepted."""
 
-    site = forms.ModelChoiceField(queryset=Site.objects.filter(is_active=True))
-    room = RoomChoiceField(
-        queryset=Room.objects.filter(is_active=True).select_related("site"),
-        required=False,
-        empty_label="No room",
-    )
+    site = forms.ModelChoiceField(queryset=Site.objects.none())
+    room = RoomChoiceField(queryset=Room.objects.none(), required=False, empty_label="No room")
     equipment = EquipmentField()
+
+    def __init__(self, *args, school: Any = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if school is not None:
+            self.limit_places(Site.objects.filter(school=school))
+
+    def limit_places(self, sites) -> None:
+        """Offer (and accept) only these sites, their rooms and their equipment."""
+        cast(forms.ModelChoiceField, self.fields["site"]).queryset = sites.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["room"]).queryset = Room.objects.filter(
+            site__in=sites, is_active=True
+        ).select_related("site")
+        cast(EquipmentField, self.fields["equipment"]).queryset = selectors.equipment_in(sites)
 
     def clean(self):
         data = super().clean()
@@ -120,19 +132,32 @@ class KnowledgeSearchForm(BaseForm):
 
 class LinkArticleForm(BaseForm):
     article = forms.ModelChoiceField(
-        queryset=KnowledgeArticle.objects.filter(is_published=True), widget=forms.HiddenInput
+        queryset=KnowledgeArticle.objects.none(), widget=forms.HiddenInput
     )
     fix_applied = forms.BooleanField(label="Its fix was applied", required=False)
 
+    def __init__(self, *args, school: Any, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["article"]).queryset = selectors.articles_at(
+            school
+        )
+
 
 class HandOverForm(VersionedForm):
-    to = PersonChoiceField(label="Hand over to", queryset=desk_people(), empty_label=None)
+    to = PersonChoiceField(
+        label="Hand over to", queryset=get_user_model().objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, school: Any, **kwargs):
+        """The service desk serving the call's school."""
+        super().__init__(*args, **kwargs)
+        cast(PersonChoiceField, self.fields["to"]).queryset = people_with(Role.DESK, school)
 
 
 class TechnicianForm(VersionedForm):
     technician = PersonChoiceField(
         label="Technician",
-        queryset=technicians(),
+        queryset=get_user_model().objects.none(),
         required=False,
         empty_label="The technician pool",
     )
@@ -143,6 +168,13 @@ class TechnicianForm(VersionedForm):
         widget=DateInput,
         help_text="Leave empty if it should not wait for a visit.",
     )
+
+    def __init__(self, *args, school: Any, **kwargs):
+        """The technicians covering the call's school."""
+        super().__init__(*args, **kwargs)
+        cast(PersonChoiceField, self.fields["technician"]).queryset = people_with(
+            Role.TECHNICIAN, school
+        )
 
     def clean_visit_date(self):
         value = self.cleaned_data.get("visit_date")
@@ -200,12 +232,16 @@ class CloseForm(VersionedForm):
         label="How it was reported", choices=[("", "---------"), *Channel.choices], required=False
     )
 
-    def __init__(self, *args, incident: Incident | None = None, **kwargs):
+    def __init__(self, *args, incident: Incident, **kwargs):
         super().__init__(*args, **kwargs)
         self.incident = incident
-        if incident is not None and incident.logged_at is not None:
+        # A duplicate of a call at the same school.
+        cast(
+            IncidentReferenceField, self.fields["duplicate_of"]
+        ).queryset = Incident.objects.filter(school_id=incident.school_id)
+        if incident.logged_at is not None:
             del self.fields["category"], self.fields["channel"]
-        elif incident is not None:
+        else:
             self.initial.setdefault("channel", incident.channel)
             self.initial.setdefault("category", incident.category_id)
 
@@ -242,12 +278,17 @@ class LinkProblemForm(BaseForm):
         rows=2,
     )
 
+    def __init__(self, *args, school: Any, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+
     def clean_problem(self):
         text = self.cleaned_data["problem"].strip()
         if not text:
             return None
         pk = parse_reference("PRB", text)
-        problem = Problem.objects.filter(pk=pk).first() if pk else None
+        # A problem of the call's school, or shared by its organisation.
+        problem = selectors.problems_at(self.school).filter(pk=pk).first() if pk else None
         if problem is None:
             raise forms.ValidationError(f"There is no problem {text}.")
         if not problem.is_open:
@@ -313,7 +354,7 @@ class BulkForm(BaseForm):
     action = forms.ChoiceField(label="With the ticked incidents", choices=ACTIONS)
     technician = PersonChoiceField(
         label="Technician",
-        queryset=technicians(),
+        queryset=get_user_model().objects.none(),
         required=False,
         empty_label="The technician pool",
     )
@@ -322,8 +363,17 @@ class BulkForm(BaseForm):
     )
     duplicate_of = IncidentReferenceField(label="Duplicate of", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user: Any, **kwargs):
+        """Technicians of the schools the person serves as desk; duplicates of calls
+        they see as staff (the workflow checks each call's own school)."""
         super().__init__(*args, **kwargs)
+        desk_schools = roles.schools_where(user, Role.DESK)
+        cast(PersonChoiceField, self.fields["technician"]).queryset = selectors.people_with_role_at(
+            Role.TECHNICIAN, desk_schools
+        )
+        cast(
+            IncidentReferenceField, self.fields["duplicate_of"]
+        ).queryset = selectors.staff_incidents_for(user)
         for name in ("action", "technician", "priority"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["duplicate_of"].widget.attrs.update(
@@ -358,7 +408,7 @@ class LogCallForm(SheetQuestionsMixin, PlaceForm):
 
     reporter = PersonChoiceField(
         label="Who is it for?",
-        queryset=get_user_model().objects.filter(is_active=True),
+        queryset=get_user_model().objects.none(),
         empty_label="Choose the person…",
     )
     channel = forms.ChoiceField(
@@ -386,10 +436,28 @@ class LogCallForm(SheetQuestionsMixin, PlaceForm):
         "equipment_description",
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user: Any, **kwargs):
+        """The places and people of the schools the person serves as desk; the caller
+        must belong to the school of the site chosen."""
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("submission_token", uuid.uuid4())
         super().__init__(*args, **kwargs)
+        desk_schools = roles.schools_where(user, Role.DESK)
+        self.limit_places(Site.objects.filter(school_id__in=desk_schools))
+        cast(PersonChoiceField, self.fields["reporter"]).queryset = selectors.people_at_schools(
+            desk_schools
+        )
+
+    def clean(self):
+        data = super().clean()
+        reporter, site = data.get("reporter"), data.get("site")
+        if (
+            reporter is not None
+            and site is not None
+            and site.school_id not in roles.schools_where(reporter)
+        ):
+            self.add_error("reporter", f"{reporter} does not belong to the school of {site}.")
+        return data
 
     def user_sheet_fields(self) -> list:
         """The user's questions (the desk's own are laid out with the caller's details)."""

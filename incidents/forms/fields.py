@@ -126,15 +126,34 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.display_name} ({obj.username}){extra}"
 
 
+class SchoolChoiceField(forms.ModelChoiceField):
+    """A school, by its name."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class SchoolSiteChoiceField(forms.ModelChoiceField):
+    """Sites named with their school when the person belongs to several schools."""
+
+    with_school = False
+
+    def label_from_instance(self, obj):
+        return f"{obj.school} · {obj.name}" if self.with_school else obj.name
+
+
 class RoomChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.site.name} · {obj.name}"
 
 
 class EquipmentField(SingleLineField):
-    """An asset tag typed in (the register can be long): → the Equipment, or None."""
+    """An asset tag typed in (the register can be long): → the Equipment, or None.
+
+    Only equipment in `queryset` (the school's, set by the form) is found."""
 
     def __init__(self, **kwargs):
+        self.queryset = Equipment.objects.none()
         kwargs.setdefault("max_length", 40)
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", "Equipment (asset tag)")
@@ -144,16 +163,19 @@ class EquipmentField(SingleLineField):
         tag = super().clean(value).strip()
         if not tag:
             return None
-        equipment = Equipment.objects.filter(asset_tag__iexact=tag).first()
+        equipment = self.queryset.filter(asset_tag__iexact=tag).first()
         if equipment is None:
             raise forms.ValidationError(f"No equipment has the asset tag {tag}.")
         return equipment
 
 
 class IncidentReferenceField(SingleLineField):
-    """INC-000123 (or 123) → that incident, or a message next to the field."""
+    """INC-000123 (or 123) → that incident, or a message next to the field.
+
+    Only incidents in `queryset` (what the person may name, set by the form) are found."""
 
     def __init__(self, **kwargs):
+        self.queryset = Incident.objects.none()
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
 
@@ -162,7 +184,7 @@ class IncidentReferenceField(SingleLineField):
         if not text:
             return None
         pk = parse_reference("INC", text)
-        incident = Incident.objects.filter(pk=pk).first() if pk else None
+        incident = self.queryset.filter(pk=pk).first() if pk else None
         if incident is None:
             raise forms.ValidationError(f"There is no incident {text}.")
         return incident

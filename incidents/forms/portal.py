@@ -12,19 +12,29 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 
+from incidents import selectors
 from incidents.models import Equipment, Incident, Room, Site
 
 from .base import BaseForm
-from .fields import MultiLineField, PhotosField, RoomChoiceField, SingleLineField, photos_help
+from .fields import (
+    MultiLineField,
+    PhotosField,
+    RoomChoiceField,
+    SchoolSiteChoiceField,
+    SingleLineField,
+    photos_help,
+)
 
 _summary_length = Incident._meta.get_field("summary").max_length
 
 
-def rooms_grouped_by_site(rooms) -> list:
-    """Choices for a plain <select>: rooms under one heading per site, no script needed."""
+def rooms_grouped_by_site(rooms, *, with_school: bool = False) -> list:
+    """Choices for a plain <select>: rooms under one heading per site, no script needed
+    (the heading names the school too when the person belongs to several)."""
     groups: dict[str, list] = {}
     for room in rooms:
-        groups.setdefault(room.site.name, []).append((room.pk, room.name))
+        heading = f"{room.site.school} · {room.site.name}" if with_school else room.site.name
+        groups.setdefault(heading, []).append((room.pk, room.name))
     return [("", "Choose the room (optional)"), *groups.items()]
 
 
@@ -39,7 +49,7 @@ class OneOfThese:
         super().validate(value)
 
 
-class SiteField(OneOfThese, forms.ModelChoiceField):
+class SiteField(OneOfThese, SchoolSiteChoiceField):
     pass
 
 
@@ -63,16 +73,8 @@ class IncidentReportForm(BaseForm):
         help_text="For example: the projector in room 12 shows no picture.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    site = SiteField(
-        label="Site",
-        queryset=Site.objects.filter(is_active=True),
-        empty_label="Choose the site",
-    )
-    room = RoomChoiceField(
-        label="Room",
-        queryset=Room.objects.filter(is_active=True, site__is_active=True).select_related("site"),
-        required=False,
-    )
+    site = SiteField(label="Site", queryset=Site.objects.none(), empty_label="Choose the site")
+    room = RoomChoiceField(label="Room", queryset=Room.objects.none(), required=False)
     equipment_query = SingleLineField(
         label="Find the equipment",
         max_length=100,
@@ -81,9 +83,7 @@ class IncidentReportForm(BaseForm):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     equipment = forms.ModelChoiceField(
-        queryset=Equipment.objects.filter(is_active=True).select_related("site", "room"),
-        required=False,
-        widget=forms.HiddenInput,
+        queryset=Equipment.objects.none(), required=False, widget=forms.HiddenInput
     )
     equipment_description = EquipmentDescriptionField(
         label="Not in the list? Describe it",
@@ -93,21 +93,38 @@ class IncidentReportForm(BaseForm):
     )
     photos = PhotosField(label="Photos")
 
-    def __init__(self, *args, site_id=None, kept_photo_count: int = 0, **kwargs):
+    def __init__(self, *args, user, site_id=None, kept_photo_count: int = 0, **kwargs):
+        """Only the places and things of the person's own schools are offered (and
+        accepted): the site says which school, when the person belongs to several."""
+        self.user = user
         self.kept_photo_count = kept_photo_count
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("submission_token", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.fields["photos"].help_text = photos_help()
-        site_field = cast(forms.ModelChoiceField, self.fields["site"])
+        site_field = cast(SiteField, self.fields["site"])
         room_field = cast(forms.ModelChoiceField, self.fields["room"])
-        sites = list(site_field.queryset or [])
+        equipment_field = cast(forms.ModelChoiceField, self.fields["equipment"])
+        site_field.queryset = (
+            selectors.sites_for(user).filter(is_active=True).select_related("school")
+        )
+        sites = list(site_field.queryset)
+        several = len({site.school_id for site in sites}) > 1
+        site_field.with_school = several
         if len(sites) == 1:
             site_field.initial = sites[0].pk
-        rooms = room_field.queryset
-        if site_id and rooms is not None:
+        rooms = (
+            selectors.rooms_for(user)
+            .filter(is_active=True, site__is_active=True)
+            .select_related("site__school")
+        )
+        room_field.queryset = rooms
+        if site_id:
             rooms = rooms.filter(site_id=site_id)
-        room_field.choices = rooms_grouped_by_site(rooms)
+        room_field.choices = rooms_grouped_by_site(rooms, with_school=several)
+        equipment_field.queryset = selectors.reportable_equipment_for(user).select_related(
+            "site", "room"
+        )
 
     def clean_submission_token(self):
         # A form posted without its token (or with junk) still files once, under a new one.
@@ -135,7 +152,12 @@ class IncidentReportForm(BaseForm):
         query = (data.get("equipment_query") or "").strip()
         description = (data.get("equipment_description") or "").strip()
         if equipment is None and query:
-            equipment = Equipment.objects.filter(is_active=True, asset_tag__iexact=query).first()
+            equipment = (
+                selectors.reportable_equipment_for(self.user)
+                .filter(asset_tag__iexact=query)
+                .select_related("site", "room")
+                .first()
+            )
         if equipment is None and not description and "equipment_description" not in self.errors:
             if query:
                 self.add_error(
@@ -181,7 +203,8 @@ class EquipmentLookupForm(BaseForm):
     site = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     equipment = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
-    def results(self, limit: int = 15) -> list:
+    def results(self, user, limit: int = 15) -> list:
+        """Equipment of the person's own schools matching the words."""
         if not self.is_valid():
             return []
         query = self.cleaned_data["equipment_query"].strip()
@@ -196,16 +219,21 @@ class EquipmentLookupForm(BaseForm):
                 | Q(make__icontains=word)
                 | Q(model__icontains=word)
             )
-        qs = Equipment.objects.filter(condition, is_active=True).select_related("site", "room")
+        qs = (
+            selectors.reportable_equipment_for(user)
+            .filter(condition)
+            .select_related("site", "room")
+        )
         if self.cleaned_data["site"]:
             qs = qs.filter(site_id=self.cleaned_data["site"])
         return list(qs.order_by("asset_tag")[:limit])
 
-    def selected(self):
+    def selected(self, user):
         if not self.is_valid() or not self.cleaned_data["equipment"]:
             return None
         return (
-            Equipment.objects.filter(is_active=True, pk=self.cleaned_data["equipment"])
+            selectors.reportable_equipment_for(user)
+            .filter(pk=self.cleaned_data["equipment"])
             .select_related("site", "room")
             .first()
         )
@@ -218,10 +246,14 @@ class HelpForm(BaseForm):
     summary = SingleLineField(max_length=_summary_length, required=False)
     happened = MultiLineField(max_length=4000, required=False)
 
-    def equipment_object(self):
+    def equipment_object(self, user):
         if not self.is_valid() or not self.cleaned_data["equipment"]:
             return None
-        return Equipment.objects.filter(is_active=True, pk=self.cleaned_data["equipment"]).first()
+        return (
+            selectors.reportable_equipment_for(user)
+            .filter(pk=self.cleaned_data["equipment"])
+            .first()
+        )
 
     def text(self) -> str:
         if not self.is_valid():

@@ -4,6 +4,7 @@ from typing import cast
 
 from django import forms
 
+from incidents import selectors
 from incidents.models import (
     Category,
     Incident,
@@ -11,7 +12,7 @@ from incidents.models import (
 )
 
 from .base import BaseForm, BaseModelForm, VersionedForm
-from .fields import EquipmentField, MultiLineField, SingleLineField
+from .fields import EquipmentField, MultiLineField, SchoolChoiceField, SingleLineField
 
 # ---------------------------------------------------------------- problems
 
@@ -32,11 +33,43 @@ class ProblemCreateForm(BaseModelForm):
         model = Problem
         fields = ["title", "description", "category", "equipment", "workaround"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
+        """Equipment of the schools the person serves; a new problem belongs to one
+        of those schools, or is shared by the organisation."""
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
-        if self.instance.pk and self.instance.equipment_id:
-            self.initial["equipment"] = self.instance.equipment.asset_tag
+        equipment = cast(EquipmentField, self.fields["equipment"])
+        equipment.queryset = selectors.equipment_for(user).select_related("site")
+        if self.instance.pk:
+            if self.instance.school_id:
+                equipment.queryset = equipment.queryset.filter(
+                    site__school_id=self.instance.school_id
+                )
+            if self.instance.equipment_id:
+                self.initial["equipment"] = self.instance.equipment.asset_tag
+        else:
+            schools = selectors.staff_schools_for(user)
+            self.fields["school"] = SchoolChoiceField(
+                label="School",
+                queryset=schools,
+                required=False,
+                empty_label="Shared by every school of the organisation",
+                help_text="The school it is seen at, or shared when several are affected.",
+            )
+            listed = list(schools)
+            if len(listed) == 1:
+                self.fields["school"].initial = listed[0].pk
+            self.order_fields(["title", "school"])
+
+    def clean(self):
+        data = super().clean()
+        school, equipment = data.get("school"), data.get("equipment")
+        if school is not None and equipment is not None and equipment.site.school_id != school.pk:
+            self.add_error("equipment", f"{equipment} is not at {school}.")
+        if "school" in self.fields and school is None and equipment is not None:
+            data["school"] = equipment.site.school
+        return data
 
     def changes(self) -> dict:
         """The fields as workflow.problem_update takes them."""

@@ -4,11 +4,12 @@ consultations with support groups and escalation into problem management.
 Forms only validate; the moves themselves are made by `incidents.workflow`.
 """
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 
+from incidents import selectors
 from incidents.models import (
     PROBLEM_OPEN_STATUSES,
     Consultation,
@@ -115,7 +116,7 @@ class ConsultForm(BaseForm):
 
     group = forms.ModelChoiceField(
         label="Support group",
-        queryset=SupportGroup.objects.filter(is_active=True),
+        queryset=SupportGroup.objects.none(),
         empty_label="Choose a group…",
     )
     contact = ContactChoiceField(
@@ -135,8 +136,12 @@ class ConsultForm(BaseForm):
     case_reference = SingleLineField(label="Their case reference", max_length=80, required=False)
     chase_on = forms.DateField(label="Chase on", widget=DateInput, required=False)
 
-    def __init__(self, *args, group: SupportGroup | None = None, **kwargs):
+    def __init__(self, *args, school: Any, group: SupportGroup | None = None, **kwargs) -> None:
+        """Only the groups that support the call's school: its own and the shared ones."""
         super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["group"]).queryset = selectors.support_groups_at(
+            school
+        ).filter(is_active=True)
         if group is None and self.is_bound:
             group = self._posted_group()
         self.chosen_group = group
@@ -189,12 +194,16 @@ class EscalateForm(BaseForm):
         label="Or: why there is no workaround", max_length=4000, required=False, rows=2
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, school: Any, **kwargs):
+        """Only the open problems of the call's school and the shared ones."""
         super().__init__(*args, **kwargs)
-        self.fields["problem"].queryset = Problem.objects.filter(
-            status__in=PROBLEM_OPEN_STATUSES
-        ).order_by("-created_at")
-        self.fields["problem"].label_from_instance = lambda p: f"{p.reference} {p.title}"
+        problem = cast(forms.ModelChoiceField, self.fields["problem"])
+        problem.queryset = (
+            selectors.problems_at(school)
+            .filter(status__in=PROBLEM_OPEN_STATUSES)
+            .order_by("-created_at")
+        )
+        problem.label_from_instance = lambda obj: f"{obj.reference} {obj.title}"  # type: ignore[method-assign]
 
     @classmethod
     def for_incident(cls, incident: Incident, **kwargs):
@@ -204,7 +213,7 @@ class EscalateForm(BaseForm):
             or incident.summary,
             "workaround": incident.workaround,
         }
-        return cls(initial=initial, **kwargs)
+        return cls(initial=initial, school=incident.school, **kwargs)
 
     def clean(self):
         data = super().clean()

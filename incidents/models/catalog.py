@@ -1,18 +1,29 @@
 """The school's places, things and people to call: sites, rooms, categories,
-priority targets, the equipment register and the support groups."""
+priority targets, the equipment register and the support groups.
+
+A site belongs to one school (its rooms, calendar and equipment follow it); support
+groups belong to an organisation, shared by its schools or kept by one school."""
 
 from django.db import models
 from django.db.models.functions import Lower
 
+from accounts.models import Organisation, School, default_organisation_id, default_school_id
+
 
 class Site(models.Model):
-    name = models.CharField(max_length=120, unique=True)
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="sites", default=default_school_id
+    )
+    name = models.CharField(max_length=120)
     code = models.SlugField(max_length=20, unique=True, help_text="Short code, e.g. MAIN.")
     address = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="site_name_unique_per_school"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -136,9 +147,25 @@ class SupportGroupKind(models.TextChoices):
 
 
 class SupportGroup(models.Model):
-    """A group the desk or a technician consults: in school, online or a supplier."""
+    """A group the desk or a technician consults: in school, online or a supplier.
 
-    name = models.CharField(max_length=120, unique=True)
+    Shared by every school of its organisation, or kept by one school."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="support_groups",
+        default=default_organisation_id,
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_groups",
+        help_text="Empty: shared by every school of the organisation.",
+    )
+    name = models.CharField(max_length=120)
     line = models.CharField(max_length=10, choices=SupportLine.choices)
     kind = models.CharField(max_length=30, choices=SupportGroupKind.choices)
     description = models.TextField(blank=True)
@@ -147,9 +174,25 @@ class SupportGroup(models.Model):
 
     class Meta:
         ordering = ["line", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="support_group_name_unique_per_organisation"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.school_id:
+            self.organisation_id = self.school.organisation_id
+        super().save(*args, **kwargs)
+
+    def serves(self, school: School) -> bool:
+        """Kept by this school, or shared by the school's organisation."""
+        if self.school_id is not None:
+            return self.school_id == school.pk
+        return self.organisation_id == school.organisation_id
 
 
 class SupportContact(models.Model):

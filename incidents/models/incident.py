@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
+from accounts.models import School
+
 from .catalog import Category, Equipment, Impact, Priority, Room, Site, Urgency
 from .requests import Approval, CallKind, RequestType
 from .states import (
@@ -81,6 +83,12 @@ class Incident(models.Model):
     )
     channel = models.CharField(
         "how reported", max_length=12, choices=Channel.choices, default=Channel.WEB
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        help_text="The school of the site: set when the call is filed.",
     )
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="incidents")
     room = models.ForeignKey(
@@ -203,6 +211,7 @@ class Incident(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="incident_status_created"),
+            models.Index(fields=["school", "status", "-created_at"], name="incident_school_status"),
             models.Index(fields=["reporter", "-created_at"], name="incident_reporter_created"),
             models.Index(fields=["owner", "status"], name="incident_owner_status"),
             models.Index(fields=["assignee", "status"], name="incident_assignee_status"),

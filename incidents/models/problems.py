@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accounts.models import Organisation, School, default_organisation_id
+
 from .calllog import AppendOnlyError
 from .catalog import Category, Equipment, EquipmentKind
 from .incident import format_reference
@@ -13,6 +15,17 @@ from .states import PROBLEM_OPEN_STATUSES, ProblemStatus
 class Problem(models.Model):
     """The unknown cause behind one or more incidents, or spotted before any came in."""
 
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", default=default_organisation_id
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: shared by every school of the organisation.",
+    )
     title = models.CharField(max_length=200)
     description = models.TextField()
     status = models.CharField(
@@ -45,6 +58,11 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def save(self, *args, **kwargs):
+        if self.school_id:
+            self.organisation_id = self.school.organisation_id
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -106,6 +124,17 @@ class ArticleKind(models.TextChoices):
 class KnowledgeArticle(models.Model):
     """A resolution or known error that lets the desk, or the user, fix it without a visit."""
 
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", default=default_organisation_id
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: shared by every school of the organisation.",
+    )
     title = models.CharField(max_length=200)
     kind = models.CharField(
         max_length=15, choices=ArticleKind.choices, default=ArticleKind.RESOLUTION
@@ -136,6 +165,11 @@ class KnowledgeArticle(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        if self.school_id:
+            self.organisation_id = self.school.organisation_id
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

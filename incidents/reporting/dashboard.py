@@ -2,6 +2,7 @@
 priority, the targets breached or at risk, and what needs doing now."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -81,13 +82,19 @@ class Dashboard:
         ]
 
 
-def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashboard:
-    """What the desk looks at first thing: the open calls and what needs doing now."""
+def dashboard(
+    *,
+    now: datetime | None = None,
+    site: Site | None = None,
+    schools: Collection[int] | None = None,
+) -> Dashboard:
+    """What the desk looks at first thing: the open calls and what needs doing now,
+    for these schools (ids; None: every school) or one site."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     day_start = midnight(today)
     week_start = midnight(today - timedelta(days=today.weekday()))
-    incidents = incidents_at(site)
+    incidents = incidents_at(site, schools)
 
     # Every counter is about open calls or this week's: reading only those rows
     # keeps the dashboard fast however long the history grows.
@@ -152,6 +159,8 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
     chase = Consultation.objects.filter(
         status=ConsultationStatus.OPEN, chase_on__lte=today, incident__kind=CallKind.INCIDENT
     )
+    if schools is not None:
+        chase = chase.filter(incident__school_id__in=schools)
     if site is not None:
         chase = chase.filter(incident__site=site)
     chase_list = list(
@@ -171,7 +180,7 @@ def dashboard(*, now: datetime | None = None, site: Site | None = None) -> Dashb
         breached_by_priority=breached_by_priority,
         open_weeks=open_weeks,
         open_at_start=open_at_start,
-        requests=requests_now(now=now, week_start=week_start, site=site),
+        requests=requests_now(now=now, week_start=week_start, site=site, schools=schools),
         **counts,
     )
 

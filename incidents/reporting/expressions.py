@@ -9,6 +9,7 @@ the median. Both give the same figures (a test checks the two methods agree).
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import datetime
 
 from django.db import connections
@@ -122,17 +123,35 @@ def window_medians(qs: QuerySet, group: str, seconds) -> dict:
 # ---------------------------------------------------------------- calls and periods
 
 
-def incidents_at(site: Site | None) -> QuerySet[Incident]:
-    """Every incident, or the incidents at one site; unordered (the reports aggregate).
-    Service requests are counted apart (`requests_at`): no incident figure includes one."""
+def incidents_at(site: Site | None, schools: Collection[int] | None = None) -> QuerySet[Incident]:
+    """The incidents of these schools (every school when None), or at one site;
+    unordered (the reports aggregate). Service requests are counted apart
+    (`requests_at`): no incident figure includes one."""
     qs = Incident.objects.order_by().filter(kind=CallKind.INCIDENT)
+    if schools is not None:
+        qs = qs.filter(school_id__in=schools)
     return qs.filter(site=site) if site is not None else qs
 
 
-def requests_at(site: Site | None) -> QuerySet[Incident]:
-    """Every service request, or those at one site; unordered."""
+def requests_at(site: Site | None, schools: Collection[int] | None = None) -> QuerySet[Incident]:
+    """The service requests of these schools (every school when None), or at one site;
+    unordered."""
     qs = Incident.objects.order_by().filter(kind=CallKind.REQUEST)
+    if schools is not None:
+        qs = qs.filter(school_id__in=schools)
     return qs.filter(site=site) if site is not None else qs
+
+
+def shared_within(schools: Collection[int] | None, prefix: str = "") -> Q:
+    """Records of these schools, or shared by their organisations (problems, articles)."""
+    if schools is None:
+        return Q()
+    from accounts.models import School
+
+    organisations = School.objects.filter(pk__in=schools).values("organisation_id")
+    return Q(**{f"{prefix}school_id__in": schools}) | Q(
+        **{f"{prefix}school__isnull": True, f"{prefix}organisation_id__in": organisations}
+    )
 
 
 def within(field_name: str, start: datetime, end: datetime) -> Q:

@@ -3,8 +3,11 @@ and timings it shows."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.utils import timezone
+
+from accounts.models import School
 
 from ..models import Site
 from ..targets import format_duration
@@ -80,26 +83,30 @@ class Timing:
 
 @dataclass(frozen=True)
 class Period:
-    """From ``start`` to ``end`` (both whole days, inclusive), at one site or all."""
+    """From ``start`` to ``end`` (both whole days, inclusive), at one site or all
+    sites of ``schools`` (ids; None: every school). ``school`` names the one school
+    reported on, when it is one."""
 
     start: date
     end: date
     site: Site | None = None
+    schools: frozenset[int] | None = None
+    school: School | None = None
 
     @classmethod
-    def last_month(cls, today: date, site: Site | None = None) -> "Period":
+    def last_month(cls, today: date, site: Site | None = None, **scope: Any) -> "Period":
         end = today.replace(day=1) - timedelta(days=1)
-        return cls(start=end.replace(day=1), end=end, site=site)
+        return cls(start=end.replace(day=1), end=end, site=site, **scope)
 
     @classmethod
-    def this_month(cls, today: date, site: Site | None = None) -> "Period":
-        return cls(start=today.replace(day=1), end=today, site=site)
+    def this_month(cls, today: date, site: Site | None = None, **scope: Any) -> "Period":
+        return cls(start=today.replace(day=1), end=today, site=site, **scope)
 
     @classmethod
-    def school_year(cls, today: date, site: Site | None = None) -> "Period":
+    def school_year(cls, today: date, site: Site | None = None, **scope: Any) -> "Period":
         """From 1 September to today: the school year so far."""
         year = today.year if today.month >= 9 else today.year - 1
-        return cls(start=date(year, 9, 1), end=today, site=site)
+        return cls(start=date(year, 9, 1), end=today, site=site, **scope)
 
     @property
     def starts_at(self) -> datetime:
@@ -116,7 +123,9 @@ class Period:
 
     @property
     def site_name(self) -> str:
-        return self.site.name if self.site else "All sites"
+        if self.site:
+            return self.site.name
+        return f"All sites of {self.school.name}" if self.school else "All sites"
 
     def __str__(self) -> str:
         return f"{long_date(self.start)} – {long_date(self.end)}, {self.site_name}"

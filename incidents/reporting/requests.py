@@ -6,6 +6,7 @@ fulfilled (resolved) and closed. Its target is its type's, counted from when it
 may be worked on; "met" is the target module's state, as for incidents.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,7 +58,7 @@ def request_figures(period: Period, *, now: datetime | None = None) -> RequestFi
     decided = within("approval_decided_at", start, end)
     fulfilled = within("resolved_at", start, end) & ~Q(closure_code=ClosureCode.DECLINED)
     rows = (
-        requests_at(period.site)
+        requests_at(period.site, period.schools)
         .filter(created_at__lt=end)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
         .alias(
@@ -105,11 +106,17 @@ class RequestsNow:
     closed_this_week: int
 
 
-def requests_now(*, now: datetime, week_start: datetime, site: Site | None) -> RequestsNow:
+def requests_now(
+    *,
+    now: datetime,
+    week_start: datetime,
+    site: Site | None,
+    schools: Collection[int] | None = None,
+) -> RequestsNow:
     """Open requests, those waiting for approval or past their target, and this
     week's new and closed ones (one query)."""
     counts = (
-        requests_at(site)
+        requests_at(site, schools)
         .filter(
             Q(status__in=OPEN_STATUSES)
             | Q(created_at__gte=week_start)

@@ -27,6 +27,7 @@ from .expressions import (
     resolve_seconds,
     respond_seconds,
     seconds_between,
+    shared_within,
     within,
 )
 from .periods import Period, Rate, Timing, Week, weeks_of
@@ -132,7 +133,7 @@ def service_report(period: Period, *, now: datetime | None = None) -> ServiceRep
     """Every figure of the service report for one period and site (about 12 queries)."""
     now = now or timezone.now()
     start, end = period.starts_at, period.ends_at
-    incidents = incidents_at(period.site)
+    incidents = incidents_at(period.site, period.schools)
 
     # 1. Counts and rates, in one pass over the calls that touch the period.
     closed_in = within("closed_at", start, end)
@@ -290,9 +291,13 @@ def _top_lists(logged: QuerySet) -> dict:
 
 def _problem_counts(period: Period) -> dict:
     start, end = period.starts_at, period.ends_at
-    problems = Problem.objects.order_by().filter(within("created_at", start, end))
+    problems = Problem.objects.order_by().filter(
+        within("created_at", start, end), shared_within(period.schools)
+    )
     articles = KnowledgeArticle.objects.order_by().filter(
-        within("created_at", start, end), kind=ArticleKind.KNOWN_ERROR
+        within("created_at", start, end),
+        shared_within(period.schools),
+        kind=ArticleKind.KNOWN_ERROR,
     )
     if period.site is not None:
         problems = problems.filter(Q(equipment__site=period.site) | Q(incidents__site=period.site))
@@ -314,6 +319,8 @@ def _consultations(period: Period) -> list[GroupTurnaround]:
     consultations = Consultation.objects.filter(
         within("contacted_at", period.starts_at, period.ends_at), incident__kind=CallKind.INCIDENT
     )
+    if period.schools is not None:
+        consultations = consultations.filter(incident__school_id__in=period.schools)
     if period.site is not None:
         consultations = consultations.filter(incident__site=period.site)
     rows = grouped_timings(

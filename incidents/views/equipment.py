@@ -27,13 +27,13 @@ def equipment_list(request):
         .select_related("site", "room", "supplier")
         .order_by("asset_tag")
     )
-    filterset = EquipmentFilter(request.GET, queryset=listed)
+    filterset = EquipmentFilter(request.GET, queryset=listed, request=request)
     rows = filterset.qs if filterset.is_valid() else listed.none()
     page = page_of(request, rows, PAGE_SIZE)
     ids = [item.pk for item in page.object_list]
     open_counts = (
         dict(
-            selectors.incidents_for(request.user)
+            selectors.staff_incidents_for(request.user)
             .filter(equipment_id__in=ids, status__in=ACTIVE_STATUSES)
             .order_by()
             .values_list("equipment_id")

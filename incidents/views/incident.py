@@ -23,7 +23,7 @@ from .portal.incident_page import user_detail_context
 @login_required
 def detail(request, ref):
     incident = selectors.get_incident_for(request.user, ref)
-    if roles.is_support_staff(request.user):
+    if roles.is_staff_at(request.user, incident.school_id):
         context = staff_detail_context(request, incident)
         template = "incidents/staff/detail.html"
     else:

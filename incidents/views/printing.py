@@ -61,7 +61,7 @@ def print_sheet(request, ref):
     if not roles.is_support_staff(request.user):
         raise Http404("No such incident.")
     pk = parse_reference("INC", ref)
-    incidents = selectors.incidents_for(request.user).filter(pk=pk)
+    incidents = selectors.staff_incidents_for(request.user).filter(pk=pk)
     incident = _printable(incidents).first() if pk else None
     if incident is None:
         raise Http404("No such incident.")
@@ -79,7 +79,7 @@ def print_selection(request):
             if pk is not None and pk not in wanted:
                 wanted.append(pk)
     wanted = wanted[:MAX_SHEETS]
-    incidents = selectors.incidents_for(request.user).filter(pk__in=wanted)
+    incidents = selectors.staff_incidents_for(request.user).filter(pk__in=wanted)
     found = {incident.pk: incident for incident in _printable(incidents)}
     sheets = [_print_item(found[pk]) for pk in wanted if pk in found]
     if not sheets:
@@ -101,7 +101,7 @@ def print_closed(request):
         end = datetime.combine(
             form.cleaned_data["closed_to"] + timedelta(days=1), time.min, tzinfo=zone
         )
-        closed = selectors.incidents_for(request.user).filter(
+        closed = selectors.staff_incidents_for(request.user).filter(
             status=Status.CLOSED, closed_at__gte=start, closed_at__lt=end
         )
         found = list(_printable(closed).order_by("closed_at", "id")[: MAX_SHEETS + 1])

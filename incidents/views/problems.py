@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import roles
 from incidents import selectors, workflow
 from incidents.filters import ProblemFilter
 from incidents.forms.problems import (
@@ -43,13 +44,16 @@ def _refuse(error: workflow.WorkflowError):
 @require_GET
 def problem_list(request):
     """Problems by state, known errors, with how many incidents each has."""
+    # Counted over the calls of the schools the person serves (a shared problem's
+    # calls elsewhere are not theirs to count).
+    served = Q(incidents__school_id__in=roles.staff_schools(request.user))
     listed = (
         selectors.problems_for(request.user)
         .select_related("opened_by", "category", "equipment")
         .annotate(
-            incident_count=Count("incidents", distinct=True),
+            incident_count=Count("incidents", filter=served, distinct=True),
             open_incident_count=Count(
-                "incidents", filter=~Q(incidents__status=Status.CLOSED), distinct=True
+                "incidents", filter=served & ~Q(incidents__status=Status.CLOSED), distinct=True
             ),
         )
         .order_by("-created_at", "-id")
@@ -71,7 +75,7 @@ def problem_list(request):
 @require_http_methods(["GET", "POST"])
 def problem_new(request):
     """Open a problem proactively, before any incident comes in."""
-    form = ProblemCreateForm(posted_or_none(request))
+    form = ProblemCreateForm(posted_or_none(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -83,6 +87,7 @@ def problem_new(request):
                 category=data["category"],
                 equipment=data["equipment"],
                 workaround=data["workaround"].strip(),
+                school=data.get("school"),
             )
         except workflow.WorkflowError as error:
             _refuse(error)
@@ -98,9 +103,11 @@ def problem_new(request):
 def problem_detail(request, ref):
     """The problem: its linked incidents, root cause, workaround, known error and state."""
     problem = selectors.get_problem_for(request.user, ref)
+    # A shared problem's incidents at the schools the person serves, no others.
     incidents = list(
-        problem.incidents.filter(kind=CallKind.INCIDENT)
-        .select_related("site", "room", "owner", "assignee")
+        selectors.staff_incidents_for(request.user)
+        .filter(problem=problem, kind=CallKind.INCIDENT)
+        .select_related("school", "site", "room", "owner", "assignee")
         .order_by("-created_at")[:HISTORY_LIMIT]
     )
     article = KnowledgeArticle.objects.filter(problem=problem).first()
@@ -126,7 +133,7 @@ def problem_detail(request, ref):
 def problem_edit(request, ref):
     """Record what is found: root cause, workaround, state. A stale page is a conflict."""
     problem = selectors.get_problem_for(request.user, ref)
-    form = ProblemEditForm(posted_or_none(request), instance=problem)
+    form = ProblemEditForm(posted_or_none(request), instance=problem, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = run_move(
             request,
@@ -199,7 +206,8 @@ def problem_resolve(request, ref):
     """Resolve the problem and, if chosen, its open incidents together; their users are told."""
     problem = selectors.get_problem_for(request.user, ref)
     open_incidents = (
-        problem.incidents.filter(status__in=RESOLVABLE, kind=CallKind.INCIDENT)
+        selectors.staff_incidents_for(request.user)
+        .filter(problem=problem, status__in=RESOLVABLE, kind=CallKind.INCIDENT)
         .select_related("site")
         .order_by("created_at")
     )

@@ -27,8 +27,8 @@ from .access import desk_required
 @require_GET
 @desk_required
 def dashboard(request):
-    form = SiteFilterForm(request.GET)
-    figures = reporting.dashboard(site=form.chosen_site)
+    form = SiteFilterForm(request.GET, user=request.user)
+    figures = reporting.dashboard(site=form.chosen_site, schools=form.chosen_schools)
     return render(request, "incidents/reports/dashboard.html", {"form": form, "figures": figures})
 
 
@@ -36,9 +36,9 @@ def dashboard(request):
 @desk_required
 def service_report(request):
     today = timezone.localdate()
-    form = ServiceReportForm.from_query(request.GET, today)
+    form = ServiceReportForm.from_query(request.GET, today, user=request.user)
     if not form.is_valid():
-        context = {"form": form, "report": None, "shortcuts": _shortcuts(today, None)}
+        context = {"form": form, "report": None, "shortcuts": _shortcuts(today, None, {})}
         return render(request, "incidents/reports/service_report.html", context, status=400)
     report = reporting.service_report(form.period())
     query = _query(report.period)
@@ -47,7 +47,7 @@ def service_report(request):
         "report": report,
         "charts": charts.for_report(report),
         "csv_url": f"{reverse('incidents:service_report_csv')}?{query}",
-        "shortcuts": _shortcuts(today, report.period.site),
+        "shortcuts": _shortcuts(today, report.period.site, form.scope),
         "generated_at": timezone.localtime(),
     }
     return render(request, "incidents/reports/service_report.html", context)
@@ -56,7 +56,7 @@ def service_report(request):
 @require_GET
 @desk_required
 def service_report_csv(request):
-    form = ServiceReportForm.from_query(request.GET, timezone.localdate())
+    form = ServiceReportForm.from_query(request.GET, timezone.localdate(), user=request.user)
     if not form.is_valid():
         errors = "; ".join(
             f"{name}: {' '.join(messages)}" for name, messages in form.errors.items()
@@ -69,6 +69,8 @@ def service_report_csv(request):
     report = reporting.service_report(form.period())
     period = report.period
     site = f"-{period.site.code}" if period.site else ""
+    if period.school is not None and period.site is None:
+        site = f"-{period.school.code}"
     filename = f"service-report-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}{site}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -80,17 +82,19 @@ def service_report_csv(request):
 
 def _query(period: reporting.Period) -> str:
     params = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    if period.school is not None:
+        params["school"] = str(period.school.pk)
     if period.site is not None:
         params["site"] = str(period.site.pk)
     return urlencode(params)
 
 
-def _shortcuts(today, site) -> list[tuple[str, str]]:
+def _shortcuts(today, site, scope: dict) -> list[tuple[str, str]]:
     """Links for the periods people ask for most."""
     url = reverse("incidents:service_report")
     periods = [
-        ("Last month", reporting.Period.last_month(today, site)),
-        ("This month", reporting.Period.this_month(today, site)),
-        ("School year so far", reporting.Period.school_year(today, site)),
+        ("Last month", reporting.Period.last_month(today, site, **scope)),
+        ("This month", reporting.Period.this_month(today, site, **scope)),
+        ("School year so far", reporting.Period.school_year(today, site, **scope)),
     ]
     return [(label, f"{url}?{_query(period)}") for label, period in periods]

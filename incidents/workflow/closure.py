@@ -150,7 +150,9 @@ def incident_reopen(*, incident: Incident, by: Any, reason: str, version: int) -
             raise InvalidInput("Tell us what is still wrong.")
         current = step.incident
         resolver = current.resolved_by
-        if resolver is not None and roles.is_technician(resolver):
+        if resolver is not None and roles.has_role(
+            resolver, roles.Role.TECHNICIAN, current.school_id
+        ):
             step.set(assignee=resolver)
         step.set(reopen_count=current.reopen_count + 1, resolved_at=None, resolution_kind="")
         step.log("reopened", kind=EntryKind.STATUS, public=True, text=reason, reason=reason)
@@ -174,7 +176,7 @@ def incident_working_again(
         recipients = [p for p in (current.owner, current.assignee) if p is not None]
         step.notify(
             Event.WORKING_AGAIN,
-            recipients or notifications.desk_people(),
+            recipients or notifications.desk_people(current.school_id),
             "working_again",
             note=note,
         )

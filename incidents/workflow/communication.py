@@ -48,7 +48,10 @@ def incident_reporter_reply(*, incident: Incident, by: Any, text: str, version: 
         )
         people = [p for p in (current.owner, current.assignee) if p is not None]
         step.notify(
-            Event.MESSAGE, people or notifications.desk_people(), "reporter_message", message=text
+            Event.MESSAGE,
+            people or notifications.desk_people(step.incident.school_id),
+            "reporter_message",
+            message=text,
         )
     return step.incident
 
@@ -76,7 +79,7 @@ def incident_attach(
             step.nothing_to_do()
             return created
         names = [a.original_name for a in created]
-        if not roles.is_support_staff(by) and step.incident.owner_id:
+        if not roles.is_staff_at(by, step.incident.school_id) and step.incident.owner_id:
             step.set(owner_unread=True)
         step.tell_owner_if_technician("attached", names=names)
         step.log(

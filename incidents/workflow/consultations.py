@@ -32,6 +32,8 @@ def consultation_open(
     with transition(incident, "consult", by, version) as step:
         if contact is not None and contact.group_id != group.pk:
             raise InvalidInput("That contact belongs to another group.")
+        if not group.serves(step.incident.school):
+            raise InvalidInput(f"{group} does not support this school.")
         consultation = Consultation.objects.create(
             incident=step.incident,
             group=group,

@@ -67,7 +67,7 @@ class Step:
 
     def respond(self) -> None:
         """The desk's first action answers the response target."""
-        if self.obj.responded_at is None and roles.is_support_staff(self.by):
+        if self.obj.responded_at is None and roles.is_staff_at(self.by, self.obj.school_id):
             self.set(responded_at=self.now)
 
     def log(
@@ -89,13 +89,16 @@ class Step:
             self.set(owner_unread=True)
         self.notify(
             Event.TECHNICIAN_UPDATE,
-            [incident.owner] if incident.owner else notifications.desk_people(),
+            [incident.owner] if incident.owner else notifications.desk_people(incident.school_id),
             template,
             **context,
         )
 
     def tell_owner_if_technician(self, template: str, **context: Any) -> None:
-        if roles.is_technician(self.by) and not roles.is_desk(self.by):
+        school = self.obj.school_id
+        if roles.has_role(self.by, roles.Role.TECHNICIAN, school) and not roles.has_role(
+            self.by, roles.Role.DESK, school
+        ):
             self.tell_owner(template, **context)
 
     def nothing_to_do(self) -> None:

@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,7 +25,7 @@ from incidents.models import (
 )
 from incidents.targets import apply_targets
 
-from .errors import NotAllowed
+from .errors import InvalidInput, NotAllowed
 
 
 def incident_file(
@@ -48,8 +48,9 @@ def incident_file(
     token) returns the incident it already made, so a double click makes one.
     """
     reporter = reporter or by
-    if reporter.pk != by.pk and not roles.is_desk(by):
-        raise NotAllowed("Only the service desk may log a call for someone else.")
+    if reporter.pk != by.pk and not roles.has_role(by, roles.Role.DESK, site.school_id):
+        raise NotAllowed("Only the school's service desk may log a call for someone else.")
+    _check_school(site, room, equipment, reporter)
     if submission_token is not None:
         existing = _already_filed(submission_token, reporter)
         if existing is not None:
@@ -74,6 +75,17 @@ def incident_file(
         if existing is None:
             raise
         return existing, False
+
+
+def _check_school(site: Site, room: Room | None, equipment: Equipment | None, reporter: Any):
+    """The sheet stays inside one school: the reporter belongs to the site's school,
+    and the room and the equipment are that school's."""
+    if site.school_id not in roles.schools_where(reporter):
+        raise InvalidInput(f"{reporter} does not belong to the school of {site}.")
+    site_ids = {thing.site_id for thing in (room, equipment) if thing is not None}
+    site_ids.discard(site.pk)
+    if site_ids and Site.objects.filter(pk__in=site_ids).exclude(school_id=site.school_id):
+        raise InvalidInput("The room and the equipment must be at the school of the site.")
 
 
 def _already_filed(submission_token: uuid.UUID, reporter: Any) -> Incident | None:
@@ -104,6 +116,7 @@ def _file_new(
             reporter=reporter,
             entered_by=by,
             channel=channel,
+            school_id=cast(int, site.school_id),
             site=site,
             room=room,
             equipment=equipment,
@@ -135,7 +148,7 @@ def _file_new(
         notifications.notify(
             event=Event.FILED,
             incident=incident,
-            recipients=notifications.desk_people(),
+            recipients=notifications.desk_people(site.school_id),
             actor=by,
             template="filed_desk",
             context=context,

@@ -36,13 +36,27 @@ def problem_open(
     equipment: Equipment | None = None,
     workaround: str = "",
     no_workaround_reason: str = "",
+    school: Any = None,
+    organisation: Any = None,
 ) -> Problem:
-    """Open a problem: proactively, before any incident comes in, or from an incident."""
-    if not rules.roles.is_support_staff(by):
+    """Open a problem: proactively, before any incident comes in, or from an incident.
+
+    It belongs to the school given (or the equipment's school), or is shared by an
+    organisation's schools; a person working for one organisation never names it."""
+    if school is None and equipment is not None:
+        school = equipment.site.school
+    school_id, organisation_id = _where_problem_belongs(by, school, organisation)
+    if not rules.roles.has_role_in(
+        by, rules.roles.Role.DESK, school=school_id, organisation=organisation_id
+    ) and not rules.roles.has_role_in(
+        by, rules.roles.Role.TECHNICIAN, school=school_id, organisation=organisation_id
+    ):
         raise NotAllowed("Only the service desk and technicians manage problems.")
     now = timezone.now()
     with transaction.atomic():
         problem = Problem.objects.create(
+            school_id=school_id,
+            organisation_id=organisation_id,
             title=title,
             description=description,
             proactive=proactive,
@@ -55,6 +69,32 @@ def problem_open(
         )
         log_problem(problem, by, "opened", now, title=title, proactive=proactive)
     return problem
+
+
+def problem_serves(problem: Problem, incident: Incident) -> bool:
+    """A problem is linked to incidents of its school, or of any school of its
+    organisation when it is shared."""
+    if problem.school_id is not None:
+        return problem.school_id == incident.school_id
+    return problem.organisation_id == incident.school.organisation_id
+
+
+def _where_problem_belongs(by: Any, school: Any, organisation: Any) -> tuple[Any, Any]:
+    """(school id, organisation id) of a new problem."""
+    from accounts.models import School
+
+    if school is not None:
+        if not isinstance(school, School):
+            school = School.objects.get(pk=school)
+        return school.pk, school.organisation_id
+    if organisation is not None:
+        return None, getattr(organisation, "pk", organisation)
+    staff_organisations = rules.roles.organisations_where(
+        by, rules.roles.Role.DESK, rules.roles.Role.TECHNICIAN
+    )
+    if len(staff_organisations) != 1:
+        raise InvalidInput("Choose the school or organisation the problem belongs to.")
+    return None, next(iter(staff_organisations))
 
 
 def problem_escalate(
@@ -97,7 +137,10 @@ def problem_escalate(
                 equipment=current.equipment,
                 workaround=workaround,
                 no_workaround_reason=no_workaround_reason,
+                school=current.school,
             )
+        elif not problem_serves(problem, current):
+            raise InvalidInput(f"{problem.reference} is not a problem of this school.")
         elif current.problem_id == problem.pk:
             step.nothing_to_do()
             return problem
@@ -173,7 +216,12 @@ def problem_publish_known_error(
         current = step.obj
         article = KnowledgeArticle.objects.filter(problem=current).first()
         if article is None:
-            article = KnowledgeArticle(problem=current, created_by=by)
+            article = KnowledgeArticle(
+                problem=current,
+                created_by=by,
+                organisation_id=current.organisation_id,
+                school_id=current.school_id,
+            )
         article.title = current.title
         article.kind = ArticleKind.KNOWN_ERROR
         article.symptoms = symptoms or current.description

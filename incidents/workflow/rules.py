@@ -46,16 +46,27 @@ Who = Callable[[Any, Any], bool]
 Guard = Callable[..., WorkflowError | None]
 
 
+def holds(user: Any, role: str, obj: Any) -> bool:
+    """The person holds the role where the record belongs: the incident's school, or
+    the problem's school (its organisation when it is shared)."""
+    return roles.has_role_in(
+        user,
+        role,
+        school=getattr(obj, "school_id", None),
+        organisation=getattr(obj, "organisation_id", None),
+    )
+
+
 def _desk(user: Any, obj: Any) -> bool:
-    return roles.is_desk(user)
+    return holds(user, roles.Role.DESK, obj)
 
 
 def _technician(user: Any, obj: Any) -> bool:
-    return roles.is_technician(user)
+    return holds(user, roles.Role.TECHNICIAN, obj)
 
 
 def _support(user: Any, obj: Any) -> bool:
-    return roles.is_support_staff(user)
+    return _desk(user, obj) or _technician(user, obj)
 
 
 def _reporter(user: Any, incident: Incident) -> bool:
@@ -90,7 +101,7 @@ def within_reopen_window(incident: Incident, now: datetime | None = None) -> boo
 
 def reopen_window(user: Any, incident: Incident, now: datetime, **_: Any) -> WorkflowError | None:
     """The user may say "not fixed" within the window; the desk at any time."""
-    if roles.is_desk(user) or within_reopen_window(incident, now):
+    if _desk(user, incident) or within_reopen_window(incident, now):
         return None
     return InvalidMove(
         f"It is more than {settings.REOPEN_WINDOW_DAYS} days since it was resolved: "
@@ -120,7 +131,7 @@ def working_again_once(
 
 def by_the_assignee(user: Any, incident: Incident, now: datetime, **_: Any) -> WorkflowError | None:
     """Work is started by the assigned technician (or anyone from the pool, or the desk)."""
-    if incident.assignee_id in (None, user.pk) or roles.is_desk(user):
+    if incident.assignee_id in (None, user.pk) or _desk(user, incident):
         return None
     return NotAllowed(f"{incident.reference} is assigned to {incident.assignee}.")
 
@@ -129,7 +140,7 @@ def on_their_call(user: Any, incident: Incident, now: datetime, **_: Any) -> Wor
     """The service desk is the single point of contact: a technician works on a call
     once the desk has logged it and passed it to them (or they took it from the pool).
     The desk may act on any call; the reporter is not a technician and passes."""
-    if not roles.is_technician(user) or roles.is_desk(user):
+    if not _technician(user, incident) or _desk(user, incident):
         return None
     if incident.status in UNLOGGED_STATUSES:
         return NotAllowed(

@@ -59,7 +59,9 @@ def _answer(incident: Incident, move: str, by: Any, answer: str, version: int) -
         )
         step.notify(
             Event.USER_ANSWERED,
-            [current.owner, current.assignee] if current.owner else notifications.desk_people(),
+            [current.owner, current.assignee]
+            if current.owner
+            else notifications.desk_people(current.school_id),
             "user_answered",
             answer=answer,
         )
@@ -82,6 +84,7 @@ def incident_accept(
     """Accept the sheet and log it in the call log; the desk person owns the call."""
     with transition(incident, "accept", by, version) as step:
         current = step.incident
+        _stays_at_school(current, site=site, room=room, equipment=equipment)
         step.set(
             category=category,
             impact=impact,
@@ -110,6 +113,16 @@ def incident_accept(
     return step.incident
 
 
+def _stays_at_school(incident: Incident, **places: Any) -> None:
+    """A call stays at its school: a site, room or equipment of another is refused."""
+    site_ids = set()
+    for name, thing in places.items():
+        if thing is not None:
+            site_ids.add(thing.pk if name == "site" else thing.site_id)
+    if site_ids and Site.objects.filter(pk__in=site_ids).exclude(school_id=incident.school_id):
+        raise InvalidInput("The site, room and equipment must be at the call's school.")
+
+
 DETAILS = {"category", "impact", "urgency", "site", "room", "equipment", "channel", "summary"}
 
 
@@ -122,6 +135,10 @@ def incident_update_details(
         raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here.")
     with transition(incident, "update_details", by, version) as step:
         current = step.incident
+        _stays_at_school(
+            current,
+            **{name: changes.get(name) for name in ("site", "room", "equipment")},
+        )
         described = []
         changed = set()
         for name, value in changes.items():
@@ -165,8 +182,8 @@ def incident_hand_over(*, incident: Incident, by: Any, to: Any, version: int) ->
 
 def _give_to(incident: Incident, by: Any, to: Any, version: int, move: str) -> Incident:
     with transition(incident, move, by, version) as step:
-        if not rules.roles.is_desk(to):
-            raise InvalidInput(f"{to} is not on the service desk.")
+        if not rules.holds(to, rules.roles.Role.DESK, step.incident):
+            raise InvalidInput(f"{to} is not on the service desk of this school.")
         current = step.incident
         if current.owner_id == to.pk:
             step.nothing_to_do()
@@ -195,8 +212,10 @@ def incident_request_technician(
 ) -> Incident:
     """Pass the call to a technician, or to the technician pool when none is named."""
     with transition(incident, "request_technician", by, version) as step:
-        if technician is not None and not rules.roles.is_technician(technician):
-            raise InvalidInput(f"{technician} is not a technician.")
+        if technician is not None and not rules.holds(
+            technician, rules.roles.Role.TECHNICIAN, step.incident
+        ):
+            raise InvalidInput(f"{technician} is not a technician of this school.")
         current = step.incident
         step.set(
             assignee=technician,
@@ -216,7 +235,9 @@ def incident_request_technician(
         if note:
             step.log("technician_note", kind=EntryKind.NOTE, text=note, note=note)
         context = {"technician": technician, "visit_date": visit_date, "note": note}
-        recipients = [technician] if technician else notifications.technician_people()
+        recipients = (
+            [technician] if technician else notifications.technician_people(current.school_id)
+        )
         step.notify(Event.TECHNICIAN_REQUESTED, recipients, "technician_requested", **context)
         step.notify(
             Event.TECHNICIAN_REQUESTED,

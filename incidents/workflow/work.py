@@ -32,7 +32,9 @@ def incident_start(*, incident: Incident, by: Any, version: int) -> Incident:
     """The technician starts work (taking the call from the pool if nobody has)."""
     with transition(incident, "start", by, version) as step:
         step.set(hold_reason="")
-        taken = step.incident.assignee_id is None and roles.is_technician(by)
+        taken = step.incident.assignee_id is None and roles.has_role(
+            by, roles.Role.TECHNICIAN, incident.school_id
+        )
         if taken:
             # Starting a pool call takes it: the assignment is recorded like a take.
             step.set(assignee=by, assigned_at=step.now)

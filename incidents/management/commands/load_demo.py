@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
             raise CommandError(
-                "The demo creates eight accounts with a published password, one of them a "
+                "The demo creates fourteen accounts with a published password, one of them a "
                 "support admin. It runs with DEBUG on; use --force to load it anyway."
             )
         if demo.is_loaded():

@@ -36,7 +36,7 @@ def take_ownership(request, ref):
 @desk_required
 def hand_over(request, ref):
     incident = incident_for(request, ref)
-    form = HandOverForm(request.POST, prefix="hand_over")
+    form = HandOverForm(request.POST, prefix="hand_over", school=incident.school)
     if not form.is_valid():
         return show_invalid(request, incident, "hand_over", form)
     data = form.cleaned_data
@@ -59,7 +59,7 @@ def hand_over(request, ref):
 def request_technician(request, ref):
     """Pass the call to a technician or the pool, with a note and a visit date."""
     incident = incident_for(request, ref)
-    form = TechnicianForm(request.POST, prefix="technician")
+    form = TechnicianForm(request.POST, prefix="technician", school=incident.school)
     if not form.is_valid():
         return show_invalid(request, incident, "technician", form)
     data = form.cleaned_data

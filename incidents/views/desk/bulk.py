@@ -62,7 +62,7 @@ def bulk(request):
     Says how many succeeded, and which failed and why.
     """
     back = _safe_next(request, reverse("incidents:desk_queue"))
-    form = BulkForm(request.POST, prefix="bulk")
+    form = BulkForm(request.POST, prefix="bulk", user=request.user)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -73,7 +73,7 @@ def bulk(request):
     if action == BulkForm.PRINT:
         return redirect(reverse("incidents:print_selection") + "?ids=" + ",".join(map(str, ids)))
     move = _bulk_move(form, request.user)
-    incidents = selectors.incidents_for(request.user).filter(pk__in=ids)
+    incidents = selectors.staff_incidents_for(request.user).filter(pk__in=ids)
     found = {incident.pk: incident for incident in incidents}
     done, failed = [], []
     for pk in ids:

@@ -63,7 +63,7 @@ def link_problem(request, ref):
     """Escalate into problem management, an existing problem or a new one: the same
     path as the technician's (the workaround first, or why there is none)."""
     incident = incident_for(request, ref)
-    form = LinkProblemForm(request.POST, prefix="problem")
+    form = LinkProblemForm(request.POST, prefix="problem", school=incident.school)
     if not form.is_valid():
         return show_invalid(request, incident, "problem", form)
     data = form.cleaned_data

@@ -115,8 +115,9 @@ def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
         close_initial["code"] = ClosureCode.RESOLVED_ITSELF
     elif incident.resolution_kind == "workaround":
         close_initial["code"] = ClosureCode.WORKAROUND
-    accept = AcceptForm(prefix="accept", initial=place_initial(incident))
-    details = DetailsForm(prefix="details", initial=place_initial(incident))
+    school = incident.school
+    accept = AcceptForm(prefix="accept", initial=place_initial(incident), school=school)
+    details = DetailsForm(prefix="details", initial=place_initial(incident), school=school)
     for form in (accept, details):
         # The rooms of the incident's site, not the whole school's list (a posted
         # room at another site is still checked against the site chosen).
@@ -127,9 +128,10 @@ def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
         "accept": accept,
         "details": details,
         "ownership": VersionedForm(prefix="ownership", initial=version),
-        "hand_over": HandOverForm(prefix="hand_over", initial=version),
+        "hand_over": HandOverForm(prefix="hand_over", initial=version, school=school),
         "technician": TechnicianForm(
             prefix="technician",
+            school=school,
             initial={
                 **version,
                 "technician": incident.assignee_id,
@@ -139,7 +141,9 @@ def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
         "message": DeskMessageForm(prefix="message"),
         "note": NoteForm(prefix="note"),
         "close": CloseForm(prefix="close", initial=close_initial, incident=incident),
-        "problem": LinkProblemForm(prefix="problem", initial={"title": incident.summary}),
+        "problem": LinkProblemForm(
+            prefix="problem", initial={"title": incident.summary}, school=school
+        ),
     }
 
 
@@ -160,11 +164,15 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
     kb_form = KnowledgeSearchForm(request.GET or None)
     kb_query = kb_form.cleaned_data["kb"].strip() if kb_form.is_valid() else ""
     if kb_query:
-        suggestions = selectors.matching_articles(text=kb_query, limit=10)
+        suggestions = selectors.matching_articles(
+            user, text=kb_query, limit=10, school=incident.school
+        )
     else:
         words = incident.summary + " " + (sheet.happened if sheet else "")
         kind = incident.equipment.kind if incident.equipment_id else ""
-        suggestions = selectors.matching_articles(text=words, equipment_kind=kind)
+        suggestions = selectors.matching_articles(
+            user, text=words, equipment_kind=kind, school=incident.school
+        )
     linked = list(incident.knowledge_articles.all())
     linked_ids = {article.pk for article in linked}
     history = []
@@ -174,7 +182,7 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
                 incident.equipment, exclude_pk=incident.pk
             ).select_related("reporter")[:5]
         )
-    is_desk = roles.is_desk(user)
+    is_desk = roles.has_role(user, roles.Role.DESK, incident.school_id)
     matrix = priority_matrix() if is_desk and (can["accept"] or can["update_details"]) else []
     labels = {
         str(cell["priority"]): f"{Priority(cell['priority']).label} · respond within "
@@ -248,5 +256,6 @@ def show_invalid(request, incident: Incident, name: str, form):
 
 
 def incident_for(request, ref: str) -> Incident:
-    """The incident by reference, or 404 (the decorators have checked the role)."""
-    return selectors.get_incident_for(request.user, ref)
+    """The incident by reference, or 404 (the decorators have checked the role):
+    the calls of the schools the person serves."""
+    return selectors.get_incident_for(request.user, ref, as_staff=True)

@@ -42,7 +42,9 @@ def queue_filter(request, params: QueryDict, *, latest: bool = True) -> QueueFil
     """The queue's filter set over the incidents the person may see; `latest=False`
     leaves out each row's latest entry."""
     now = timezone.now()
-    queryset = queue_queryset(now, latest=latest, incidents=selectors.incidents_for(request.user))
+    queryset = queue_queryset(
+        now, latest=latest, incidents=selectors.staff_incidents_for(request.user)
+    )
     return QueueFilter(params, queryset=queryset, request=request, now=now)
 
 
@@ -53,7 +55,7 @@ def _state_counts(filterset: QueueFilter, user) -> dict:
     work is the open ones (the Closed tab lists them).
     """
     rows = (
-        filterset.queryset_without("state", "sort", queryset=selectors.incidents_for(user))
+        filterset.queryset_without("state", "sort", queryset=selectors.staff_incidents_for(user))
         .filter(status__in=OPEN_STATUSES)
         .alias(count_state=targets.call_state_expression(filterset.now))
         .order_by()
@@ -110,7 +112,7 @@ def queue(request):
         "current_states": params.getlist("state"),
         "sort": params.get("sort", ""),
         "sort_links": _sort_links(params),
-        "bulk_form": BulkForm(prefix="bulk"),
+        "bulk_form": BulkForm(prefix="bulk", user=request.user),
         "next": request.get_full_path(),
         "now": filterset.now,
         "BREACHED": BREACHED,

@@ -46,7 +46,7 @@ def return_to_user(request, ref):
 def accept(request, ref):
     """Accept the sheet and log it: category, impact × urgency → priority and targets."""
     incident = incident_for(request, ref)
-    form = AcceptForm(request.POST, prefix="accept")
+    form = AcceptForm(request.POST, prefix="accept", school=incident.school)
     if not form.is_valid():
         return show_invalid(request, incident, "accept", form)
     data = form.cleaned_data
@@ -77,7 +77,7 @@ def accept(request, ref):
 @desk_required
 def update_details(request, ref):
     incident = incident_for(request, ref)
-    form = DetailsForm(request.POST, prefix="details")
+    form = DetailsForm(request.POST, prefix="details", school=incident.school)
     if not form.is_valid():
         return show_invalid(request, incident, "details", form)
     data = form.cleaned_data
@@ -113,7 +113,7 @@ def update_details(request, ref):
 def link_article(request, ref):
     """Link a knowledge article found for this incident; say if its fix was applied."""
     incident = incident_for(request, ref)
-    form = LinkArticleForm(request.POST, prefix="knowledge")
+    form = LinkArticleForm(request.POST, prefix="knowledge", school=incident.school)
     if not form.is_valid():
         messages.error(request, "That article is not in the knowledge base.")
         return back_to(incident)
@@ -140,14 +140,14 @@ def link_article(request, ref):
 @desk_required
 def log_call(request):
     """File a sheet for someone who phoned, e-mailed or came to the desk."""
-    form = LogCallForm(request.POST or None)
+    form = LogCallForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             incident, created = _file_call(request, form)
         except workflow.NotAllowed:
             # This copy of the form already filed a call for someone else: keep
             # what was typed, with a fresh token so that sending it again files it.
-            form = LogCallForm(_with_new_token(request.POST))
+            form = LogCallForm(_with_new_token(request.POST), user=request.user)
             form.is_valid()
             form.add_error(
                 None,

@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import roles
 from incidents import pending_photos, selectors, workflow
 from incidents.forms.portal import EquipmentLookupForm, IncidentReportForm
 from incidents.forms.sheet import SheetForm
@@ -34,7 +35,9 @@ def report(request):
         if already is not None:
             return _already_sent(request, already)
         kept_ids = request.POST.getlist("keep_photo")
-        form = IncidentReportForm(request.POST, request.FILES, kept_photo_count=len(kept_ids))
+        form = IncidentReportForm(
+            request.POST, request.FILES, user=request.user, kept_photo_count=len(kept_ids)
+        )
         sheet_form = SheetForm(request.POST)
         if all([form.is_valid(), sheet_form.is_valid()]):
             same = selectors.same_sheet_filed_recently(
@@ -51,12 +54,16 @@ def report(request):
             return redirect("incidents:confirmation", ref=incident.reference)
         kept_photos = _keep_photos(request, form, kept_ids)
         files_dropped = bool(request.FILES.getlist("photos")) and "photos" in form.errors
-        help_context = help_for(form.cleaned_data.get("equipment"), _typed_text(request.POST))
+        help_context = help_for(
+            request.user, form.cleaned_data.get("equipment"), _typed_text(request.POST)
+        )
         selected = form.cleaned_data.get("equipment")
     else:
         site_id = _positive_int(request.GET.get("site"))
         if request.htmx and "site" in request.GET:
-            form = IncidentReportForm(site_id=site_id, initial={"site": site_id} if site_id else {})
+            form = IncidentReportForm(
+                user=request.user, site_id=site_id, initial={"site": site_id} if site_id else {}
+            )
             return render(request, "incidents/portal/report.html#room-field", {"form": form})
         form, last_equipment = _new_sheet_form(request.user, site_id)
         sheet_form = SheetForm()
@@ -81,12 +88,12 @@ def _new_sheet_form(user, site_id):
     """A new sheet starts where the person reported last: that site and room chosen,
     and the equipment they reported offered as a one-click choice."""
     if site_id:
-        return IncidentReportForm(site_id=site_id, initial={"site": site_id}), None
+        return IncidentReportForm(user=user, site_id=site_id, initial={"site": site_id}), None
     last = selectors.last_place_reported_by(user)
-    if last is None:
-        return IncidentReportForm(), None
+    if last is None or last.school_id not in roles.schools_where(user):
+        return IncidentReportForm(user=user), None
     initial = {"site": last.site_id, "room": last.room_id}
-    return IncidentReportForm(site_id=last.site_id, initial=initial), last.equipment
+    return IncidentReportForm(user=user, site_id=last.site_id, initial=initial), last.equipment
 
 
 def _keep_photos(request, form, kept_ids) -> list[dict]:
@@ -160,8 +167,8 @@ def equipment_search(request):
     """Search the register by asset tag, room or name: radio options for the sheet."""
     form = EquipmentLookupForm(request.GET)
     context = {
-        "results": form.results(),
-        "selected_equipment": form.selected(),
+        "results": form.results(request.user),
+        "selected_equipment": form.selected(request.user),
         "searched": form.is_valid() and len(form.cleaned_data["equipment_query"].strip()) >= 2,
     }
     if request.htmx:

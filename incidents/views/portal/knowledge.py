@@ -13,13 +13,12 @@ from django.views.decorators.http import require_GET
 from accounts import roles
 from incidents import selectors
 from incidents.forms.portal import ArticleSearchForm, HelpForm
-from incidents.models import KnowledgeArticle
 
 PAGE_SIZE = 20
 RECENT_DAYS = 90
 
 
-def help_for(equipment, text: str) -> dict:
+def help_for(user, equipment, text: str) -> dict:
     """What might save a call: the equipment's recent history and matching articles."""
     context = {"help_shown": True, "help_equipment": equipment, "articles": []}
     if equipment is not None:
@@ -30,7 +29,7 @@ def help_for(equipment, text: str) -> dict:
         context["recent_last"] = recent["last"]
         context["recent_days"] = RECENT_DAYS
     context["articles"] = selectors.matching_articles(
-        text=text, equipment_kind=equipment.kind if equipment else ""
+        user, text=text, equipment_kind=equipment.kind if equipment else ""
     )
     return context
 
@@ -40,17 +39,17 @@ def help_for(equipment, text: str) -> dict:
 def report_help(request):
     """The help panel, refreshed while the sheet is filled in (htmx) or on its own."""
     form = HelpForm(request.GET)
-    context = help_for(form.equipment_object(), form.text())
+    context = help_for(request.user, form.equipment_object(request.user), form.text())
     if request.htmx:
         return render(request, "incidents/portal/report.html#help", context)
     return render(request, "incidents/portal/help.html", context)
 
 
 def _articles_for(user):
-    """Users read published articles; support staff see drafts too."""
+    """Users read their schools' published articles; support staff see drafts too."""
     if roles.is_support_staff(user):
-        return KnowledgeArticle.objects.all()
-    return selectors.published_articles()
+        return selectors.articles_for(user)
+    return selectors.published_articles(user)
 
 
 @require_GET

@@ -70,7 +70,7 @@ def technician_panel_context(request, incident: Incident) -> dict:
 def incident_for_support(request, ref: str) -> Incident:
     """The incident if the person may see it (else 404), and only for support staff (403)."""
     incident = selectors.get_incident_for(request.user, ref)
-    if not roles.is_support_staff(request.user):
+    if not roles.is_staff_at(request.user, incident.school_id):
         raise PermissionDenied
     return incident
 
@@ -86,7 +86,7 @@ ACTIONS = {
 def _action_page(request, incident: Incident, form, action: str, status: int = 200):
     title, button, move = ACTIONS[action]
     fresh = (
-        selectors.incidents_for(request.user)
+        selectors.staff_incidents_for(request.user)
         .select_related("site", "room", "equipment", "assignee")
         .get(pk=incident.pk)
     )
@@ -253,7 +253,7 @@ def escalate(request, ref):
     """Escalate into problem management, new or existing: the workaround first, or why none."""
     incident = incident_for_support(request, ref)
     if request.method == "POST":
-        form = EscalateForm(request.POST)
+        form = EscalateForm(request.POST, school=incident.school)
         if form.is_valid():
             data = form.cleaned_data
             existing = data["problem"] if data["into"] == EscalateForm.EXISTING else None

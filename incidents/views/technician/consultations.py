@@ -21,12 +21,12 @@ from .actions import incident_for_support
 PAGE_SIZE = 50
 
 
-def _group_from(value) -> SupportGroup | None:
+def _group_from(value, school) -> SupportGroup | None:
     try:
         pk = int(value)
     except (TypeError, ValueError):
         return None
-    return SupportGroup.objects.filter(pk=pk, is_active=True).first()
+    return selectors.support_groups_at(school).filter(pk=pk, is_active=True).first()
 
 
 @login_required
@@ -36,7 +36,7 @@ def consult(request, ref):
     their case reference, and when to chase. The target clock waits meanwhile."""
     incident = incident_for_support(request, ref)
     if request.method == "POST":
-        form = ConsultForm(request.POST)
+        form = ConsultForm(request.POST, school=incident.school)
         if form.is_valid():
             data = form.cleaned_data
             if attempt(
@@ -61,9 +61,10 @@ def consult(request, ref):
                 return back_to(incident)
         group = form.chosen_group
     else:
-        group = _group_from(request.GET.get("group"))
-        form = ConsultForm(group=group)
-    groups = SupportGroup.objects.filter(is_active=True).order_by("line", "name")
+        group = _group_from(request.GET.get("group"), incident.school)
+        form = ConsultForm(school=incident.school, group=group)
+    groups = selectors.support_groups_at(incident.school).filter(is_active=True)
+    groups = groups.order_by("line", "name")
     contacts = list(group.contacts.all()) if group else []
     return render(
         request,
@@ -89,7 +90,7 @@ def consultation_list(request):
     listed = consultations.select_related(
         "incident", "incident__site", "group", "contact", "opened_by"
     ).order_by(F("chase_on").asc(nulls_last=True), "-contacted_at", "-id")
-    filterset = ConsultationFilter(request.GET, queryset=listed)
+    filterset = ConsultationFilter(request.GET, queryset=listed, request=request)
     qs = filterset.qs if filterset.is_valid() else listed.none()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for consultation in page.object_list:

@@ -74,7 +74,7 @@ def home(request):
     order = request.GET.get("order", "priority")
     if order not in ORDERINGS:
         order = "priority"
-    work = selectors.incidents_for(request.user).filter(status__in=TECHNICIAN_WORK)
+    work = selectors.staff_incidents_for(request.user).filter(status__in=TECHNICIAN_WORK)
     mine = with_targets(
         _work_rows(work.filter(assignee=request.user)).order_by(*ORDERINGS[order]), now
     )

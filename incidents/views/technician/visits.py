@@ -23,7 +23,7 @@ def _visits(request) -> dict:
     data = form.cleaned_data if form.is_bound else {}
     day = data.get("date") or today
     site = data.get("site")
-    qs = selectors.incidents_for(request.user).filter(
+    qs = selectors.staff_incidents_for(request.user).filter(
         status__in=TECHNICIAN_WORK, working_again_at__isnull=True
     )
     if data.get("undated"):
