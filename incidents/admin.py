@@ -27,9 +27,11 @@ from .models import (
     Consultation,
     DiagnosticEntry,
     Equipment,
+    InboundMail,
     Incident,
     IncidentSheet,
     KnowledgeArticle,
+    Mailbox,
     Notification,
     OpeningHours,
     PriorityTarget,
@@ -94,6 +96,8 @@ CHOICES = {
     ),
     Problem: lambda request: Problem.objects.filter(shared_or_within(request)),
     Incident: lambda request: Incident.objects.filter(within_schools(request, "school_id")),
+    RequestType: lambda request: RequestType.objects.filter(shared_or_within(request)),
+    Mailbox: lambda request: Mailbox.objects.filter(shared_or_within(request)),
 }
 
 
@@ -145,11 +149,35 @@ class OrganisationOwnedAdmin(SchoolScopedAdmin):
             exclude.append("organisation")
         return exclude
 
+    def get_fieldsets(self, request, obj=None):
+        """Fieldsets without the organisation when the person has only one to pick."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if self._only_organisation(request) is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": _without_organisation(options["fields"])})
+            for name, options in fieldsets
+        ]
+
     def save_model(self, request, obj, form, change):
         only = self._only_organisation(request)
         if only is not None and not obj.school_id:
             obj.organisation_id = only
         super().save_model(request, obj, form, change)
+
+
+def _without_organisation(fields):
+    kept = []
+    for field in fields:
+        if isinstance(field, (list, tuple)):
+            field = tuple(name for name in field if name != "organisation")
+            if not field:
+                continue
+            field = field[0] if len(field) == 1 else field
+        elif field == "organisation":
+            continue
+        kept.append(field)
+    return kept
 
 
 class RoomInline(ScopedInline, admin.TabularInline):
@@ -452,11 +480,9 @@ class NotificationAdmin(SchoolScopedAdmin):
 
 # ---------------------------------------------------------------- e-mail in
 
-from .models import InboundMail, Mailbox  # noqa: E402
-
 
 @admin.register(Mailbox)
-class MailboxAdmin(admin.ModelAdmin):
+class MailboxAdmin(OrganisationOwnedAdmin):
     """The mailboxes `fetch_mail` reads. Secrets stay in the environment: a mailbox
     names the variable that holds its password or OAuth client secret."""
 
@@ -466,6 +492,7 @@ class MailboxAdmin(admin.ModelAdmin):
     readonly_fields = ["last_checked_at", "last_error"]
     fieldsets = [
         (None, {"fields": ["name", "address", "active"]}),
+        ("Whose mail", {"fields": ["organisation", "school"]}),
         ("Server", {"fields": ["host", "port", "use_tls", "folder", "username", "auth"]}),
         ("Password sign-in", {"fields": ["password_env"]}),
         (
@@ -486,7 +513,11 @@ class MailboxAdmin(admin.ModelAdmin):
 @admin.register(InboundMail)
 class InboundMailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every message read: what it became and why. The desk works the unrecognised
-    ones from its own list (Unrecognised mail)."""
+    ones from its own list (Unrecognised mail). Only the mail of the mailboxes of the
+    schools and organisations the person administers."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(shared_or_within(request, "mailbox__"))
 
     list_display = ["received_at", "sender", "subject", "status", "incident", "mailbox"]
     list_filter = ["status", "mailbox"]
@@ -535,7 +566,7 @@ class RequestQuestionInline(admin.TabularInline):
 
 
 @admin.register(RequestType)
-class RequestTypeAdmin(admin.ModelAdmin):
+class RequestTypeAdmin(OrganisationOwnedAdmin):
     """The catalogue of service requests: what people may ask for, its questions,
     its target and whether a named person approves it first."""
 
@@ -556,6 +587,7 @@ class RequestTypeAdmin(admin.ModelAdmin):
     fields = [
         "name",
         "description",
+        ("organisation", "school"),
         "order",
         "is_active",
         ("response_minutes", "resolution_minutes", "hours"),

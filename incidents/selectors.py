@@ -16,11 +16,13 @@ from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import (
     Case,
+    Exists,
     ExpressionWrapper,
     FloatField,
     IntegerField,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -28,7 +30,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import roles
-from accounts.models import Membership, School
+from accounts.models import Membership, Organisation, School
+from accounts.roles import Role
 
 from .models import (
     WAITING_FOR_DESK,
@@ -444,13 +447,36 @@ def same_sheet_filed_recently(user, *, summary: str, site, happened: str, minute
     )
 
 
+def _mail_of_desk(user) -> Q:
+    """Mail of the mailboxes this person reads as desk: a school's mailbox at the
+    schools where they are desk; an organisation's when they are desk for every
+    school of it (and mail handed in without a mailbox: the first organisation's)."""
+    if user.is_superuser:
+        return Q()
+    everywhere = Membership.objects.filter(
+        person=user, school__isnull=True, role__in=[Role.DESK, Role.ADMIN]
+    )
+    first_organisation = Organisation.objects.order_by("pk").values("pk")[:1]
+    return (
+        Q(mailbox__school_id__in=roles.schools_where(user, Role.DESK))
+        | Q(
+            mailbox__school__isnull=True,
+            mailbox__organisation_id__in=everywhere.values("organisation_id"),
+        )
+        | Q(
+            Q(mailbox__isnull=True),
+            Exists(everywhere.filter(organisation_id=Subquery(first_organisation))),
+        )
+    )
+
+
 def mail_for_desk(user) -> QuerySet[InboundMail]:
-    """The received e-mail waiting for the desk (unknown senders, held messages),
-    newest first; nothing for anyone else."""
+    """The received e-mail waiting for the desk (unknown senders, held messages) of
+    the mailboxes this person reads, newest first; nothing for anyone else."""
     if not roles.is_desk(user):
         return InboundMail.objects.none()
     return (
-        InboundMail.objects.filter(status__in=WAITING_FOR_DESK)
+        InboundMail.objects.filter(_mail_of_desk(user), status__in=WAITING_FOR_DESK)
         .select_related("mailbox", "person")
         .defer("raw")
         .order_by("-received_at", "-id")
@@ -458,10 +484,11 @@ def mail_for_desk(user) -> QuerySet[InboundMail]:
 
 
 def get_mail_for(user, pk: int) -> InboundMail:
-    """A received message for the desk (also one already dealt with), else 404."""
+    """A received message of a mailbox this person reads as desk (also one already
+    dealt with), else 404."""
     if not roles.is_desk(user):
         raise Http404("No such message.")
-    found = InboundMail.objects.defer("raw").filter(pk=pk).first()
+    found = InboundMail.objects.defer("raw").filter(_mail_of_desk(user), pk=pk).first()
     if found is None:
         raise Http404("No such message.")
     return found
@@ -470,14 +497,19 @@ def get_mail_for(user, pk: int) -> InboundMail:
 # ------------------------------------------------------------------ service requests
 
 
-def request_types_offered() -> QuerySet[RequestType]:
-    """The catalogue as people see it: the request types still offered, in order."""
-    return RequestType.objects.filter(is_active=True).select_related("approver")
+def request_types_offered(user) -> QuerySet[RequestType]:
+    """The catalogue as the person sees it: the request types still offered at their
+    schools (each school's own, and those their organisations share), in order."""
+    return RequestType.objects.filter(
+        Q(school_id__in=roles.schools_where(user))
+        | Q(school__isnull=True, organisation_id__in=roles.organisations_where(user)),
+        is_active=True,
+    ).select_related("approver")
 
 
 def get_request_type_for(user, pk: int) -> RequestType:
     """A request type anyone signed in may ask for, with its questions; else 404."""
-    found = request_types_offered().prefetch_related("questions").filter(pk=pk).first()
+    found = request_types_offered(user).prefetch_related("questions").filter(pk=pk).first()
     if found is None:
         raise Http404("No such request type.")
     return found

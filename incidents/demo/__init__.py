@@ -44,7 +44,7 @@ def load(*, now: datetime | None = None) -> None:
         schools = load_schools()
         people = load_people(schools)
         load_catalogue(people, schools)
-        load_request_catalogue(people)
+        load_request_catalogue(people, schools)
         load_incidents(people, clock)
         load_requests(people, clock)
         load_other_schools(people, clock)

@@ -95,12 +95,15 @@ CATALOGUE = [
 ]
 
 
-def load_request_catalogue(people: dict) -> None:
-    """Create the request types that are missing, with their questions."""
+def load_request_catalogue(people: dict, schools: dict) -> None:
+    """Create the request types that are missing, with their questions: the trust's
+    catalogue, shared by its schools."""
+    trust = schools["NPS"].organisation
     for order, (name, description, (response, resolution), approver, questions) in enumerate(
         CATALOGUE
     ):
         request_type, created = RequestType.objects.get_or_create(
+            organisation=trust,
             name=name,
             defaults={
                 "description": description,

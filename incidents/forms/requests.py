@@ -9,8 +9,10 @@ import uuid
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils.html import conditional_escape
 
+from incidents import selectors
 from incidents.models import Incident, QuestionKind, RequestQuestion, RequestType, Room, Site
 
 from .base import BaseForm, VersionedForm
@@ -64,18 +66,30 @@ class RequestForm(BaseForm):
         required=False,
     )
 
-    def __init__(self, *args, request_type: RequestType, **kwargs):
+    def __init__(self, *args, user, request_type: RequestType, **kwargs):
+        """Only the sites and rooms of the person's own schools where the request type
+        is offered are shown (and accepted)."""
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("submission_token", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.request_type = request_type
         self.questions = list(request_type.questions.all())
+        if request_type.school_id:
+            offered = Q(school_id=request_type.school_id)
+        else:
+            offered = Q(school__organisation_id=request_type.organisation_id)
         site_field = cast(forms.ModelChoiceField, self.fields["site"])
-        sites = list(site_field.queryset or [])
+        site_field.queryset = selectors.sites_for(user).filter(offered, is_active=True)
+        sites = list(site_field.queryset)
         if len(sites) == 1:
             site_field.initial = sites[0].pk
         room_field = cast(forms.ModelChoiceField, self.fields["room"])
-        room_field.choices = rooms_grouped_by_site(room_field.queryset or [])
+        room_field.queryset = (
+            selectors.rooms_for(user)
+            .filter(is_active=True, site__in=[site.pk for site in sites])
+            .select_related("site")
+        )
+        room_field.choices = rooms_grouped_by_site(room_field.queryset)
         for question in self.questions:
             self.fields[self.field_name(question)] = question_field(question)
 

@@ -40,13 +40,25 @@ def read_tokens(*texts: str) -> list[tuple[int, int]]:
     return found
 
 
-def base_address() -> str:
-    """The address people write to: the first active mailbox's, else the sender's."""
+def base_address(school_id: int | None = None) -> str:
+    """The address people write to: the school's own mailbox, else its organisation's,
+    else the first active mailbox's, else the sender's."""
+    from django.db.models import Case, IntegerField, Q, Value, When
+
+    from accounts.models import School
     from incidents.models import Mailbox
 
-    address = (
-        Mailbox.objects.filter(active=True).order_by("pk").values_list("address", flat=True).first()
-    )
+    mailboxes = Mailbox.objects.filter(active=True).order_by("pk")
+    if school_id is not None:
+        organisation = School.objects.filter(pk=school_id).values("organisation_id")
+        nearness = Case(
+            When(school_id=school_id, then=Value(0)),
+            When(Q(school__isnull=True, organisation_id__in=organisation), then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        mailboxes = mailboxes.alias(nearness=nearness).order_by("nearness", "pk")
+    address = mailboxes.values_list("address", flat=True).first()
     return address or parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "helpdesk@localhost"
 
 
@@ -54,8 +66,8 @@ def domain() -> str:
     return base_address().rpartition("@")[2] or "localhost"
 
 
-def reply_address(incident_id: int, person_id: int) -> str:
-    local, _, host = base_address().rpartition("@")
+def reply_address(incident_id: int, person_id: int, school_id: int | None = None) -> str:
+    local, _, host = base_address(school_id).rpartition("@")
     return f"{local}+{reply_token(incident_id, person_id)}@{host}"
 
 

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from mailparser_reply import EmailReplyParser
 
+from accounts.models import School
 from incidents import notifications, workflow
 from incidents.models import (
     OPEN_STATUSES,
@@ -61,22 +62,44 @@ def reply_text(text: str) -> str:
     return (stripped or text).strip()
 
 
-def person_for(address: str) -> Any:
-    """The one active person with this e-mail address, or None (unknown or shared)."""
+def schools_of(mailbox: Mailbox | None) -> frozenset[int] | None:
+    """The schools a mailbox serves: its school, or every school of its organisation.
+    None (a message handed in without a mailbox): every school."""
+    if mailbox is None:
+        return None
+    if mailbox.school_id:
+        return frozenset({mailbox.school_id})
+    return frozenset(
+        School.objects.filter(organisation=mailbox.organisation_id).values_list("pk", flat=True)
+    )
+
+
+def person_for(address: str, schools: frozenset[int] | None = None) -> Any:
+    """The one active person with this e-mail address who belongs to one of the
+    mailbox's schools, or None (unknown here, or an address people share)."""
     if not address:
         return None
-    people = list(get_user_model().objects.filter(email__iexact=address, is_active=True)[:2])
-    return people[0] if len(people) == 1 else None
+    from incidents.selectors import people_at_schools
+
+    people = get_user_model().objects.filter(is_active=True)
+    if schools is not None:
+        people = people_at_schools(schools)
+    found = list(people.filter(email__iexact=address)[:2])
+    return found[0] if len(found) == 1 else None
 
 
-def site_for(person: Any) -> Site | None:
-    """Where the person reported last; else the first active site."""
-    from incidents.selectors import last_place_reported_by
+def site_for(person: Any, schools: frozenset[int] | None = None) -> Site | None:
+    """Where the person reported last, if it is one of the mailbox's schools; else the
+    first active site of their schools that the mailbox serves."""
+    from incidents.selectors import last_place_reported_by, sites_for
 
+    sites = sites_for(person).filter(is_active=True)
+    if schools is not None:
+        sites = sites.filter(school_id__in=schools)
     last = last_place_reported_by(person)
-    if last is not None and last.site.is_active:
+    if last is not None and sites.filter(pk=last.site.pk).exists():
         return last.site
-    return Site.objects.filter(is_active=True).order_by("pk").first()
+    return sites.order_by("pk").first()
 
 
 def _photos(received: Received) -> tuple[list[dict[str, Any]], list[str]]:
@@ -146,7 +169,7 @@ def refuse_oversized(
         )
         person = None
         if not received.automatic and not addresses.is_own(received.sender):
-            person = person_for(received.sender)
+            person = person_for(received.sender, schools_of(mailbox))
         if person is not None:
             record.person = person
             record.save(update_fields=["person"])
@@ -173,7 +196,7 @@ def _dispatch(record: InboundMail, received: Received, raw: bytes) -> None:
     if addresses.is_own(received.sender):
         record.reason = "From our own address."
         return
-    person = person_for(received.sender)
+    person = person_for(received.sender, schools_of(record.mailbox))
     record.person = person
     if person is None:
         _for_the_desk(record, raw, InboundStatus.UNRECOGNISED, "Nobody has this address.")
@@ -299,7 +322,7 @@ def file_from(
 ) -> Incident | None:
     """A submitted incident from the message, for `person` (the sender, or whoever the
     desk attached it to)."""
-    site = site_for(person)
+    site = site_for(person, schools_of(record.mailbox))
     if site is None:
         _for_the_desk(record, b"", InboundStatus.HELD, "No site is set up to file it at.")
         return None

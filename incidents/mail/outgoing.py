@@ -53,7 +53,13 @@ def build(notification: Notification) -> EmailMultiAlternatives:
     context = _context(notification)
     reply_to = []
     if notification.incident_id:
-        reply_to = [addresses.reply_address(notification.incident_id, notification.recipient_id)]
+        reply_to = [
+            addresses.reply_address(
+                notification.incident_id,
+                notification.recipient_id,
+                notification.incident.school_id,
+            )
+        ]
     message = EmailMultiAlternatives(
         subject=context["subject"],
         body=render_to_string("incidents/notifications/_email.txt", context),

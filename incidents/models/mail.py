@@ -15,13 +15,18 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .ownership import SharedOrSchoolOwned
+
 
 class MailAuth(models.TextChoices):
     PASSWORD = "password", "Password"
     OAUTH2 = "oauth2", "OAuth 2.0 (XOAUTH2: Microsoft 365, Google Workspace)"
 
 
-class Mailbox(models.Model):
+class Mailbox(SharedOrSchoolOwned):
+    """A school's mailbox, or one the organisation's central desk reads for all its
+    schools (no school)."""
+
     name = models.CharField(max_length=100)
     host = models.CharField("IMAP server", max_length=200)
     port = models.PositiveIntegerField("IMAP port", default=993)

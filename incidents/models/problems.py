@@ -4,28 +4,16 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from accounts.models import Organisation, School, default_organisation_id
-
 from .calllog import AppendOnlyError
 from .catalog import Category, Equipment, EquipmentKind
 from .incident import format_reference
+from .ownership import SharedOrSchoolOwned
 from .states import PROBLEM_OPEN_STATUSES, ProblemStatus
 
 
-class Problem(models.Model):
+class Problem(SharedOrSchoolOwned):
     """The unknown cause behind one or more incidents, or spotted before any came in."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", default=default_organisation_id
-    )
-    school = models.ForeignKey(
-        School,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Empty: shared by every school of the organisation.",
-    )
     title = models.CharField(max_length=200)
     description = models.TextField()
     status = models.CharField(
@@ -58,11 +46,6 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
-
-    def save(self, *args, **kwargs):
-        if self.school_id:
-            self.organisation_id = self.school.organisation_id
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -121,20 +104,9 @@ class ArticleKind(models.TextChoices):
     HOW_TO = "how_to", "How-to"
 
 
-class KnowledgeArticle(models.Model):
+class KnowledgeArticle(SharedOrSchoolOwned):
     """A resolution or known error that lets the desk, or the user, fix it without a visit."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", default=default_organisation_id
-    )
-    school = models.ForeignKey(
-        School,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Empty: shared by every school of the organisation.",
-    )
     title = models.CharField(max_length=200)
     kind = models.CharField(
         max_length=15, choices=ArticleKind.choices, default=ArticleKind.RESOLUTION
@@ -165,11 +137,6 @@ class KnowledgeArticle(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs):
-        if self.school_id:
-            self.organisation_id = self.school.organisation_id
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

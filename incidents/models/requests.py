@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from .catalog import TargetHours
+from .ownership import SharedOrSchoolOwned
 
 
 class CallKind(models.TextChoices):
@@ -27,10 +28,10 @@ class Approval(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
-class RequestType(models.Model):
+class RequestType(SharedOrSchoolOwned):
     """One kind of thing people may ask the service desk for."""
 
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=120)
     description = models.TextField(
         blank=True, help_text="What it covers and what to expect, in the words teachers read."
     )
@@ -64,6 +65,18 @@ class RequestType(models.Model):
     class Meta:
         ordering = ["order", "name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                condition=Q(school__isnull=True),
+                name="request_type_name_unique_per_organisation",
+                violation_error_message="The organisation already offers a request of that name.",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "name"],
+                condition=Q(school__isnull=False),
+                name="request_type_name_unique_per_school",
+                violation_error_message="The school already offers a request of that name.",
+            ),
             models.CheckConstraint(
                 condition=Q(needs_approval=False) | Q(approver__isnull=False),
                 name="request_type_approver_when_needed",

@@ -50,7 +50,7 @@ def incident_file(
     reporter = reporter or by
     if reporter.pk != by.pk and not roles.has_role(by, roles.Role.DESK, site.school_id):
         raise NotAllowed("Only the school's service desk may log a call for someone else.")
-    _check_school(site, room, equipment, reporter)
+    check_school(site, room, equipment, reporter)
     if submission_token is not None:
         existing = _already_filed(submission_token, reporter)
         if existing is not None:
@@ -77,7 +77,7 @@ def incident_file(
         return existing, False
 
 
-def _check_school(site: Site, room: Room | None, equipment: Equipment | None, reporter: Any):
+def check_school(site: Site, room: Room | None, equipment: Equipment | None, reporter: Any):
     """The sheet stays inside one school: the reporter belongs to the site's school,
     and the room and the equipment are that school's."""
     if site.school_id not in roles.schools_where(reporter):

@@ -114,7 +114,7 @@ def incident_reply_after_closure(
         )
         step.notify(
             Event.MESSAGE,
-            [current.owner] if current.owner else notifications.desk_people(),
+            [current.owner] if current.owner else notifications.desk_people(current.school_id),
             "reply_after_closure",
             message=text,
         )
@@ -141,7 +141,7 @@ def incident_complete_sheet(
         step.log("sheet_completed", kind=EntryKind.DETAILS, public=True, answers=labels)
         step.notify(
             Event.USER_ANSWERED,
-            [current.owner] if current.owner else notifications.desk_people(),
+            [current.owner] if current.owner else notifications.desk_people(current.school_id),
             "sheet_completed",
             answers=labels,
         )

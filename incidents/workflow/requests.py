@@ -9,11 +9,12 @@ the moment it may be worked on (see `incidents.targets.apply_targets`).
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import School
 from incidents import notifications
 from incidents.models import (
     Approval,
@@ -35,6 +36,7 @@ from incidents.targets import apply_targets
 
 from .core import transition
 from .errors import InvalidInput, NotAllowed
+from .filing import check_school
 
 
 def request_file(
@@ -51,6 +53,18 @@ def request_file(
     sent twice (same token) makes one request."""
     if not request_type.is_active:
         raise NotAllowed(f"{request_type} is no longer offered.")
+    offered_at = (
+        {request_type.school_id}
+        if request_type.school_id
+        else set(
+            School.objects.filter(organisation=request_type.organisation_id).values_list(
+                "pk", flat=True
+            )
+        )
+    )
+    if site.school_id not in offered_at:
+        raise InvalidInput(f"{request_type} is not offered at {site}.")
+    check_school(site, room, None, by)
     if submission_token is not None:
         existing = _already_asked(submission_token, by)
         if existing is not None:
@@ -91,6 +105,7 @@ def _file_new(
             reporter=by,
             entered_by=by,
             channel=Channel.WEB,
+            school_id=cast(int, site.school_id),
             site=site,
             room=room,
             status=status,
@@ -129,7 +144,7 @@ def _file_new(
         notifications.notify(
             event=Event.FILED,
             incident=request,
-            recipients=notifications.desk_people(),
+            recipients=notifications.desk_people(site.school_id),
             actor=by,
             template="request_filed_desk",
             context=context,
@@ -165,7 +180,7 @@ def request_approve(*, incident: Incident, by: Any, version: int, note: str = ""
         step.notify(Event.APPROVED, [current.reporter], "approved", note=note)
         step.notify(
             Event.APPROVED,
-            [current.owner] if current.owner else notifications.desk_people(),
+            [current.owner] if current.owner else notifications.desk_people(current.school_id),
             "approved_desk",
             note=note,
         )
@@ -195,7 +210,7 @@ def request_decline(*, incident: Incident, by: Any, version: int, reason: str) -
         step.notify(Event.DECLINED, [current.reporter], "declined", reason=reason)
         step.notify(
             Event.DECLINED,
-            [current.owner] if current.owner else notifications.desk_people(),
+            [current.owner] if current.owner else notifications.desk_people(current.school_id),
             "declined_desk",
             reason=reason,
         )

@@ -20,15 +20,21 @@ def _page(request, forms=None, status=200):
     waiting = list(selectors.mail_for_desk(request.user)[:LIST_LIMIT])
     forms = forms or {}
     rows = [
-        {"mail": mail, "form": forms.get(mail.pk) or AttachMailForm(prefix=f"m{mail.pk}")}
+        {
+            "mail": mail,
+            "form": forms.get(mail.pk)
+            or AttachMailForm(prefix=f"m{mail.pk}", desk=request.user, mail=mail),
+        }
         for mail in waiting
     ]
-    if rows:
-        # The people are read once for the whole page, not once per message.
-        field = rows[0]["form"].fields["person"]
-        people = list(field.choices)
-        for row in rows:
-            row["form"].fields["person"].choices = people
+    # The people are read once per mailbox for the whole page, not once per message.
+    people_of: dict[int | None, list] = {}
+    for row in rows:
+        field = row["form"].fields["person"]
+        mailbox_id = row["mail"].mailbox_id
+        if mailbox_id not in people_of:
+            people_of[mailbox_id] = list(field.choices)
+        field.choices = people_of[mailbox_id]
     return render(request, "incidents/desk/mail.html", {"rows": rows}, status=status)
 
 
@@ -56,7 +62,7 @@ def mail_attach(request, pk):
     mail = selectors.get_mail_for(request.user, pk)
     if mail.status not in WAITING_FOR_DESK:
         return _dealt_with(request, mail)
-    form = AttachMailForm(request.POST, prefix=f"m{mail.pk}")
+    form = AttachMailForm(request.POST, prefix=f"m{mail.pk}", desk=request.user, mail=mail)
     if not form.is_valid():
         return _page(request, {mail.pk: form}, status=400)
     person = form.cleaned_data["person"]

@@ -23,7 +23,7 @@ def catalogue(request):
     return render(
         request,
         "incidents/portal/catalogue.html",
-        {"request_types": list(selectors.request_types_offered())},
+        {"request_types": list(selectors.request_types_offered(request.user))},
     )
 
 
@@ -36,7 +36,7 @@ def ask(request, pk: int):
         already = _request_for_token(request.user, request.POST.get("submission_token"))
         if already is not None:
             return _already_sent(request, already)
-        form = RequestForm(request.POST, request_type=request_type)
+        form = RequestForm(request.POST, user=request.user, request_type=request_type)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -53,7 +53,7 @@ def ask(request, pk: int):
                 raise PermissionDenied(str(error)) from error
             return redirect("incidents:confirmation", ref=made.reference)
     else:
-        form = RequestForm(request_type=request_type)
+        form = RequestForm(user=request.user, request_type=request_type)
     return render(
         request, "incidents/portal/ask.html", {"form": form, "request_type": request_type}
     )
