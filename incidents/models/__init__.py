@@ -39,6 +39,7 @@ from .incident import (
 )
 from .notifications import EmailStatus, Event, Notification, Reminder, ReminderKind
 from .problems import ArticleKind, KnowledgeArticle, Problem, ProblemLogEntry
+from .rota import RotaEntry, VisitChange, VisitChangeKind
 from .sheet import HadBefore, IncidentSheet, TriedToRepeat
 from .states import (
     ACTIVE_STATUSES,
@@ -115,6 +116,7 @@ __all__ = [
     "ReminderKind",
     "ResolutionKind",
     "Room",
+    "RotaEntry",
     "SchoolCalendar",
     "Site",
     "Status",
@@ -125,6 +127,8 @@ __all__ = [
     "TargetHours",
     "TriedToRepeat",
     "Urgency",
+    "VisitChange",
+    "VisitChangeKind",
     "Weekday",
     "format_reference",
     "parse_reference",
