@@ -147,8 +147,10 @@ def closed_days(school_ids: Iterable[int]) -> Callable[[int, date], bool]:
     """Whether a school is closed on a day: every active site closed by its calendar
     (three queries for all the schools)."""
     times: dict[Any, list[SchoolTime]] = {}
-    sites = Site.objects.filter(school_id__in=set(school_ids), is_active=True).prefetch_related(
-        "calendar__opening_hours", "calendar__closures"
+    sites = (
+        Site.objects.filter(school_id__in=set(school_ids), is_active=True)
+        .select_related("calendar")
+        .prefetch_related("calendar__opening_hours", "calendar__closures")
     )
     for site in sites:
         calendar = site.calendar if _has_calendar(site) else None

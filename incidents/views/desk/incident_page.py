@@ -24,10 +24,10 @@ from incidents.forms.desk import (
     LinkProblemForm,
     NoteForm,
     ReturnForm,
-    TechnicianForm,
     VersionedForm,
     place_initial,
 )
+from incidents.forms.rota import RotaTechnicianForm
 from incidents.forms.sheet import answer_rows, ask_again
 from incidents.models import (
     ClosureCode,
@@ -125,13 +125,14 @@ def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
         "details": details,
         "ownership": VersionedForm(prefix="ownership", initial=version),
         "hand_over": HandOverForm(prefix="hand_over", initial=version),
-        "technician": TechnicianForm(
+        "technician": RotaTechnicianForm(
             prefix="technician",
             initial={
                 **version,
                 "technician": incident.assignee_id,
                 "visit_date": incident.visit_date,
             },
+            visits=selectors.rota_visits_for(incident),
         ),
         "message": DeskMessageForm(prefix="message"),
         "note": NoteForm(prefix="note"),
