@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import (
     Case,
+    Count,
     ExpressionWrapper,
     FloatField,
     IntegerField,
@@ -404,3 +405,24 @@ def rota_visits_for(incident: Incident, *, limit: int = 6) -> list[Visit]:
         roles.people_with(roles.Role.TECHNICIAN, school=school_id).values_list("pk", flat=True)
     )
     return [visit for visit in visits if visit.technician_id in technicians][:limit]
+
+
+def own_visits(user, first, *, last=None, limit: int | None = None) -> list[Visit]:
+    """The person's own visits at the schools where they are a technician: from
+    `first` to `last`, or the next `limit` from `first`."""
+    schools = roles.schools_where(user, roles.Role.TECHNICIAN)
+    if last is not None:
+        return rota.visits_between(first, last, technician=user, schools=schools)
+    return rota.next_visits(first, technician=user, schools=schools, limit=limit or 5)
+
+
+def calls_waiting_by_school(user, day) -> dict[int, int]:
+    """How many calls wait for a visit on the day, by school (one query)."""
+    rows = (
+        calls_waiting_on(user, day)
+        .order_by()
+        .values("school_id")
+        .annotate(waiting=Count("pk"))
+        .values_list("school_id", "waiting")
+    )
+    return dict(rows)
