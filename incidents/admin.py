@@ -344,3 +344,8 @@ class ClosureAdmin(admin.ModelAdmin):
     list_filter = ["kind", "calendar"]
     list_select_related = ["calendar__site"]
     date_hierarchy = "first_day"
+
+
+# ---------------------------------------------------------------- the visit rota
+
+from . import admin_rota  # noqa: E402, F401 - registers the rota's admin

@@ -116,6 +116,8 @@ class VisitChangeForm(_RotaForm):
         data = super().clean()
         day: date | None = data.get("day")
         technician, school, kind = data.get("technician"), data.get("school"), data.get("kind")
+        if technician and school and not roles.has_role(technician, roles.Role.TECHNICIAN, school):
+            return data  # the model says so next to the technician
         if day and day < timezone.localdate():
             self.add_error("day", "That date has passed.")
             return data

@@ -5,12 +5,27 @@ extra or moved visit on another date). Which visits happen is worked out by
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
 from accounts.models import School
 
 from .calendar import Weekday
+
+
+def _technician_at_school(record) -> None:
+    """A rota record's technician must be a technician at its school."""
+    from accounts import roles
+
+    if (
+        record.technician_id
+        and record.school_id
+        and not roles.has_role(record.technician, roles.Role.TECHNICIAN, record.school_id)
+    ):
+        raise ValidationError(
+            {"technician": f"{record.technician} is not a technician at {record.school}."}
+        )
 
 
 class RotaEntry(models.Model):
@@ -67,6 +82,9 @@ class RotaEntry(models.Model):
         every = "every" if self.every_weeks == 1 else f"every {self.every_weeks} weeks on"
         return f"{self.technician} · {self.school} · {every} {self.get_weekday_display()}"
 
+    def clean(self) -> None:
+        _technician_at_school(self)
+
     @property
     def pattern(self) -> str:
         """How often, in words: "Every Tuesday", "Every 2 weeks on Thursday"."""
@@ -121,3 +139,6 @@ class VisitChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.technician} · {self.school} · {self.day:%d %b %Y}"
+
+    def clean(self) -> None:
+        _technician_at_school(self)
