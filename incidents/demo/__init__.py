@@ -22,6 +22,7 @@ from incidents.tasks import deliver_notification
 from .catalogue import load_catalogue
 from .clock import DemoClock
 from .people import DEMO_PASSWORD, PEOPLE, load_people
+from .rota import load_rota
 from .stories import load_incidents
 
 __all__ = ["DEMO_PASSWORD", "PEOPLE", "is_loaded", "load"]
@@ -41,6 +42,7 @@ def load(*, now: datetime | None = None) -> None:
         people = load_people()
         load_catalogue(people)
         load_incidents(people, clock)
+        load_rota(people, clock)
         demo = Notification.objects.filter(pk__gt=newest)
         _withdraw_emails(demo)
         # People have read what happened before the last two days, when it happened.
