@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import roles
+from accounts.models import School
 from incidents import rota
 from incidents.models import RotaEntry, VisitChange, VisitChangeKind
 
@@ -35,11 +36,16 @@ def rota_technicians(schools) -> Any:
     return User.objects.filter(wanted).order_by("first_name", "last_name", "username")
 
 
-class _RotaForm(BaseModelForm):
-    """Shared by both rota forms: the schools and technicians of the person keeping it."""
+class RotaChoicesMixin:
+    """Shared by both rota forms: the schools and technicians of the person keeping it
+    (none when the form is built without them)."""
 
-    def __init__(self, *args, schools, **kwargs):
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args, schools=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if schools is None:
+            schools = School.objects.none()
         school_list = list(schools)
         school_field = cast(forms.ModelChoiceField, self.fields["school"])
         school_field.queryset = schools
@@ -60,7 +66,7 @@ class _RotaForm(BaseModelForm):
         return data
 
 
-class RotaEntryForm(_RotaForm):
+class RotaEntryForm(RotaChoicesMixin, BaseModelForm):
     """A technician's regular visit to a school."""
 
     technician = PersonChoiceField(label="Technician", queryset=RotaEntry.objects.none())
@@ -95,7 +101,7 @@ class RotaEntryForm(_RotaForm):
         return data
 
 
-class VisitChangeForm(_RotaForm):
+class VisitChangeForm(RotaChoicesMixin, BaseModelForm):
     """One visit cancelled, or an extra (or moved) visit on a day."""
 
     technician = PersonChoiceField(label="Technician", queryset=RotaEntry.objects.none())
@@ -160,11 +166,11 @@ class RotaTechnicianForm(TechnicianForm):
     scheduled_visit = forms.ChoiceField(
         label="Next scheduled visit",
         required=False,
-        help_text="Sets the technician and the date. Or leave it and choose them below.",
+        help_text="Sets the technician and the date; or leave it and choose them below.",
     )
     field_order = ["scheduled_visit", "technician", "visit_date", "note"]
 
-    def __init__(self, *args, visits: list[rota.Visit], **kwargs):
+    def __init__(self, *args, visits: list[rota.Visit] | tuple = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.visits = {visit_value(visit): visit for visit in visits}
         field = cast(forms.ChoiceField, self.fields["scheduled_visit"])
@@ -174,7 +180,6 @@ class RotaTechnicianForm(TechnicianForm):
             ]
         else:
             field.choices = [("", "No visits on the rota for this school")]
-        self.fields["visit_date"].label = "Or for a visit on"
 
     def clean(self):
         data = super().clean()
