@@ -250,3 +250,25 @@ def test_a_schools_own_desk_keeps_only_its_schools_rota(client_for, technician, 
 def test_technicians_and_teachers_cannot_keep_the_rota(client_for, technician, reporter):
     for person in (technician, reporter):
         assert client_for(person).get(ROTA).status_code == 403
+
+
+def test_the_rota_page_runs_a_fixed_number_of_queries(client_for, desk, technician, school):
+    from tests.technician_helpers import queries_for
+
+    hillside = other_school()
+    weekly_from(technician, school, 1)
+    client = client_for(desk)
+    queries_for(client, ROTA)
+    baseline, _ = queries_for(client, ROTA)
+    for days in range(2, 9):
+        weekly_from(technician, hillside if days % 2 else school, days)
+        VisitChange.objects.create(
+            technician=technician,
+            school=hillside,
+            day=in_days(days + 14),
+            kind=VisitChangeKind.EXTRA,
+            reason=f"Extra {days}",
+        )
+    count, response = queries_for(client, ROTA)
+    assert count == baseline
+    assert response.content.decode().count("data-rota-entry=") == 8
