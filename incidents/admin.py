@@ -601,3 +601,8 @@ class RequestTypeAdmin(OrganisationOwnedAdmin):
         if obj is not None and obj.requests.exists():
             return False
         return super().has_delete_permission(request, obj)
+
+
+# ---------------------------------------------------------------- the visit rota
+
+from . import admin_rota  # noqa: E402, F401 - registers the rota's admin

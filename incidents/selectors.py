@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import (
     Case,
+    Count,
     Exists,
     ExpressionWrapper,
     FloatField,
@@ -33,7 +34,9 @@ from accounts import roles
 from accounts.models import Membership, Organisation, School
 from accounts.roles import Role
 
+from . import rota
 from .models import (
+    TECHNICIAN_STATUSES,
     WAITING_FOR_DESK,
     Attachment,
     CallKind,
@@ -47,11 +50,14 @@ from .models import (
     Problem,
     RequestType,
     Room,
+    RotaEntry,
     Site,
     Status,
     SupportGroup,
+    VisitChange,
     parse_reference,
 )
+from .rota import Visit
 
 
 def incidents_for(user) -> QuerySet[Incident]:
@@ -554,3 +560,129 @@ def get_request_for_approval(user, reference: str) -> Incident:
     if found is None:
         raise Http404("No such request.")
     return found
+
+
+# ---------------------------------------------------------------- the visit rota
+#
+# The desk (and support admins) keep the rota of the schools where they are desk; a
+# technician sees their own visits at the schools where they are a technician, the
+# desk every technician's visits at its schools, each with the calls waiting there.
+
+
+def rota_schools_for(user) -> frozenset[int]:
+    """The schools whose rota the person keeps: service desk or support admin there."""
+    return roles.schools_where(user, roles.Role.DESK, roles.Role.ADMIN)
+
+
+def visit_schools_for(user) -> frozenset[int]:
+    """The schools whose visits and waiting calls the person sees: technician or desk there."""
+    return roles.schools_where(user, roles.Role.TECHNICIAN, roles.Role.DESK)
+
+
+def rota_school_choices_for(user) -> QuerySet[School]:
+    return School.objects.filter(pk__in=rota_schools_for(user))
+
+
+def rota_entries_for(user) -> QuerySet[RotaEntry]:
+    return RotaEntry.objects.filter(school_id__in=rota_schools_for(user)).select_related(
+        "school", "technician"
+    )
+
+
+def visit_changes_for(user) -> QuerySet[VisitChange]:
+    return VisitChange.objects.filter(school_id__in=rota_schools_for(user)).select_related(
+        "school", "technician"
+    )
+
+
+def get_rota_entry_for(user, pk: int) -> RotaEntry:
+    entry = rota_entries_for(user).filter(pk=pk).first()
+    if entry is None:
+        raise Http404("No such rota entry.")
+    return entry
+
+
+def get_visit_change_for(user, pk: int) -> VisitChange:
+    change = visit_changes_for(user).filter(pk=pk).first()
+    if change is None:
+        raise Http404("No such visit change.")
+    return change
+
+
+def get_visit_school_for(user, code: str) -> School:
+    """A school by its code if the person sees its visits, else 404."""
+    school = School.objects.filter(code=code, pk__in=visit_schools_for(user)).first()
+    if school is None:
+        raise Http404("No such school.")
+    return school
+
+
+def visits_seen_by(user, first, last, *, school=None) -> list[Visit]:
+    """The visits from `first` to `last` the person sees: every technician's at the
+    schools where they are desk, their own at the schools where they are a technician."""
+    desk_schools = roles.schools_where(user, roles.Role.DESK)
+    own_schools = roles.schools_where(user, roles.Role.TECHNICIAN)
+    if school is not None:
+        desk_schools &= {school.pk}
+        own_schools &= {school.pk}
+    visits = rota.visits_between(first, last, schools=desk_schools | own_schools)
+    return [v for v in visits if v.school_id in desk_schools or v.technician_id == user.pk]
+
+
+def calls_waiting_at(user, school, day) -> QuerySet[Incident]:
+    """The open calls booked for a visit to the school on the day (not the ones where
+    the user said it works again), if the person sees that school's visits."""
+    if school.pk not in visit_schools_for(user):
+        return Incident.objects.none()
+    return incidents_for(user).filter(
+        school=school,
+        visit_date=day,
+        status__in=TECHNICIAN_STATUSES,
+        working_again_at__isnull=True,
+    )
+
+
+def calls_waiting_on(user, day) -> QuerySet[Incident]:
+    """The open calls booked for a visit on the day at every school whose visits the
+    person sees."""
+    return incidents_for(user).filter(
+        school_id__in=visit_schools_for(user),
+        visit_date=day,
+        status__in=TECHNICIAN_STATUSES,
+        working_again_at__isnull=True,
+    )
+
+
+def rota_visits_for(incident: Incident, *, limit: int = 6) -> list[Visit]:
+    """The next scheduled visits at the incident's school from today, by technicians
+    who are still technicians there: what the desk is offered when it requests
+    technician support."""
+    school_id = incident.school_id
+    visits = rota.next_visits(timezone.localdate(), school=school_id, limit=limit * 2)
+    if not visits:
+        return []
+    technicians = set(
+        roles.people_with(roles.Role.TECHNICIAN, school=school_id).values_list("pk", flat=True)
+    )
+    return [visit for visit in visits if visit.technician_id in technicians][:limit]
+
+
+def own_visits(user, first, *, last=None, limit: int | None = None) -> list[Visit]:
+    """The person's own visits at the schools where they are a technician: from
+    `first` to `last`, or the next `limit` from `first`."""
+    schools = roles.schools_where(user, roles.Role.TECHNICIAN)
+    if last is not None:
+        return rota.visits_between(first, last, technician=user, schools=schools)
+    return rota.next_visits(first, technician=user, schools=schools, limit=limit or 5)
+
+
+def calls_waiting_by_school(user, day) -> dict[int, int]:
+    """How many calls wait for a visit on the day, by school (one query)."""
+    rows = (
+        calls_waiting_on(user, day)
+        .order_by()
+        .values("school_id")
+        .annotate(waiting=Count("pk"))
+        .values_list("school_id", "waiting")
+    )
+    return dict(rows)

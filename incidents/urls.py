@@ -6,7 +6,7 @@ Workflow actions are POSTs on the incident's own address (`incidents/INC-000123/
 from django.urls import path
 
 from .views import equipment, exports, incident, printing, problems, reports
-from .views.desk import assignment, bulk, closure, communication, mail, queue, triage
+from .views.desk import assignment, bulk, closure, communication, mail, queue, rota, triage
 from .views.portal import filing, inbox, incident_page, knowledge, requests, sheet
 from .views.technician import actions, consultations, home, visits
 
@@ -51,6 +51,15 @@ urlpatterns = [
     path("desk/mail/", mail.mail_list, name="desk_mail"),
     path("desk/mail/<int:pk>/attach/", mail.mail_attach, name="desk_mail_attach"),
     path("desk/mail/<int:pk>/discard/", mail.mail_discard, name="desk_mail_discard"),
+    path("desk/rota/", rota.rota, name="desk_rota"),
+    path("desk/rota/<int:pk>/", rota.rota_entry, name="desk_rota_entry"),
+    path("desk/rota/<int:pk>/remove/", rota.rota_entry_remove, name="desk_rota_entry_remove"),
+    path("desk/rota/changes/", rota.visit_change, name="desk_visit_change"),
+    path(
+        "desk/rota/changes/<int:pk>/remove/",
+        rota.visit_change_remove,
+        name="desk_visit_change_remove",
+    ),
     path(REF + "return/", triage.return_to_user, name="return_to_user"),
     path(REF + "accept/", triage.accept, name="accept"),
     path(REF + "details/", triage.update_details, name="update_details"),
@@ -68,6 +77,12 @@ urlpatterns = [
     path("technician/", home.home, name="tech_home"),
     path("technician/visits/", visits.visit_list, name="visit_list"),
     path("technician/visits/print/", visits.visit_print, name="visit_print"),
+    path("technician/visits/<slug:school>/<str:day>/", visits.visit_day, name="visit_day"),
+    path(
+        "technician/visits/<slug:school>/<str:day>/print/",
+        visits.visit_day_print,
+        name="visit_day_print",
+    ),
     path(REF + "take/", actions.take, name="take"),
     path(REF + "start/", actions.start, name="start"),
     path(REF + "hold/", actions.hold, name="hold"),

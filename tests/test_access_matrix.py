@@ -194,6 +194,23 @@ ROWS = {
     "incidents:service_report_csv": row("GET", allowed=DESK),
 }
 
+# The visit rota: kept by the desk; a visit (a school and a day) seen by staff. A
+# removal goes first for the desk, so the support admin after it may find it gone.
+ROTA_ROWS = {
+    "incidents:desk_rota": row("GET", allowed=DESK),
+    "incidents:desk_rota_entry": row("GET", "rota_entry", allowed=DESK),
+    "incidents:desk_rota_entry_remove": row(
+        "POST", "rota_entry", allowed={"desk"}, either={"admin_user"}
+    ),
+    "incidents:desk_visit_change": row("POST", allowed=DESK),
+    "incidents:desk_visit_change_remove": row(
+        "POST", "visit_change", allowed={"desk"}, either={"admin_user"}
+    ),
+    "incidents:visit_day": row("GET", "visit", allowed=STAFF),
+    "incidents:visit_day_print": row("GET", "visit", allowed=STAFF),
+}
+ROWS.update(ROTA_ROWS)
+
 
 def _url_names(patterns=None, namespace=""):
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
@@ -342,8 +359,39 @@ def populate(
     }
 
 
+def _rota_args(row, world) -> list | None:
+    """The rota's objects, made the first time a row needs them."""
+    if row.args not in ("rota_entry", "visit_change", "visit"):
+        return None
+    from django.utils import timezone
+
+    from incidents.models import RotaEntry, VisitChange, VisitChangeKind
+
+    incident = world["incident"]
+    technician = incident.assignee
+    today = timezone.localdate()
+    if row.args == "visit":
+        return [incident.school.code, today.isoformat()]
+    if row.args == "rota_entry":
+        entry = RotaEntry.objects.create(
+            technician=technician, school=incident.school, weekday=today.weekday(), starts_on=today
+        )
+        return [entry.pk]
+    change = VisitChange.objects.create(
+        technician=technician,
+        school=incident.school,
+        day=today,
+        kind=VisitChangeKind.EXTRA,
+        reason="Extra visit",
+    )
+    return [change.pk]
+
+
 def _url(name, row, world):
     obj = world["incident"]
+    rota_args = _rota_args(row, world)
+    if rota_args is not None:
+        return reverse(name, args=rota_args)
     args = {
         "": [],
         "incident": [obj.reference],

@@ -111,7 +111,8 @@ def test_page_queries_do_not_grow_with_its_call_log(client_for, desk, technician
             )
         counts.append(_queries_for_page(client, incident))
 
-    assert counts[0] == counts[1] <= 20
+    # 20, and two for the next visits on the rota at the call's school (none here).
+    assert counts[0] == counts[1] <= 22
 
 
 def test_logged_call_opens_on_the_technician_request(client_for, desk, incident):

@@ -24,6 +24,7 @@ from .catalogue import load_catalogue
 from .clock import DemoClock
 from .people import DEMO_PASSWORD, PEOPLE, load_people
 from .requests import load_request_catalogue, load_requests
+from .rota import load_rota
 from .schools import load_schools
 from .stories import load_incidents, load_other_schools
 
@@ -48,6 +49,7 @@ def load(*, now: datetime | None = None) -> None:
         load_incidents(people, clock)
         load_requests(people, clock)
         load_other_schools(people, clock)
+        load_rota(people, clock)
         demo = Notification.objects.filter(pk__gt=newest)
         _withdraw_emails(demo)
         # People have read what happened before the last two days, when it happened.

@@ -48,6 +48,7 @@ from .requests import (
     RequestQuestion,
     RequestType,
 )
+from .rota import RotaEntry, VisitChange, VisitChangeKind
 from .sheet import HadBefore, IncidentSheet, TriedToRepeat
 from .states import (
     ACTIVE_STATUSES,
@@ -139,6 +140,7 @@ __all__ = [
     "RequestType",
     "ResolutionKind",
     "Room",
+    "RotaEntry",
     "SchoolCalendar",
     "Site",
     "Status",
@@ -149,6 +151,8 @@ __all__ = [
     "TargetHours",
     "TriedToRepeat",
     "Urgency",
+    "VisitChange",
+    "VisitChangeKind",
     "Weekday",
     "format_reference",
     "parse_reference",

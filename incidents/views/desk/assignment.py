@@ -4,8 +4,9 @@ technician or the pool (warned when the booked visit falls after the target)."""
 from django.contrib import messages
 from django.views.decorators.http import require_POST
 
-from incidents import targets, workflow
-from incidents.forms.desk import HandOverForm, TechnicianForm, VersionedForm
+from incidents import rota, selectors, targets, workflow
+from incidents.forms.desk import HandOverForm, VersionedForm
+from incidents.forms.rota import RotaTechnicianForm
 
 from ..access import back_to, desk_required, run_move
 from .incident_page import incident_for, show_invalid, visit_warning
@@ -59,7 +60,12 @@ def hand_over(request, ref):
 def request_technician(request, ref):
     """Pass the call to a technician or the pool, with a note and a visit date."""
     incident = incident_for(request, ref)
-    form = TechnicianForm(request.POST, prefix="technician", school=incident.school)
+    form = RotaTechnicianForm(
+        request.POST,
+        prefix="technician",
+        school=incident.school,
+        visits=selectors.rota_visits_for(incident),
+    )
     if not form.is_valid():
         return show_invalid(request, incident, "technician", form)
     data = form.cleaned_data
@@ -82,4 +88,28 @@ def request_technician(request, ref):
         return show_invalid(request, incident, "technician", form)
     if moved is not None and targets.visit_after_target(moved, data["visit_date"]):
         messages.warning(request, visit_warning(moved))
+    if moved is not None and data["visit_date"] and data["from_rota"] is None:
+        off_rota = off_rota_warning(moved, data["technician"], data["visit_date"])
+        if off_rota:
+            messages.warning(request, off_rota)
     return back_to(incident)
+
+
+def off_rota_warning(incident, technician, day) -> str:
+    """What the desk reads when the visit date it chose is not a scheduled visit at
+    the call's school (by the technician chosen, or by anyone for the pool)."""
+    if rota.is_scheduled(day, school=incident.school_id, technician=technician):
+        return ""
+    place = f"to {incident.school} on {day:%A %d %B}"
+    if technician:
+        text = f"{technician.display_name} has no scheduled visit {place}."
+    else:
+        text = f"No technician has a scheduled visit {place}."
+    upcoming = selectors.rota_visits_for(incident, limit=1)
+    if upcoming:
+        visit = upcoming[0]
+        text += (
+            f" The next scheduled visit there is {visit.day:%A %d %B} "
+            f"({visit.technician.display_name})."
+        )
+    return text

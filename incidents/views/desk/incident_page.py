@@ -24,11 +24,11 @@ from incidents.forms.desk import (
     LinkProblemForm,
     NoteForm,
     ReturnForm,
-    TechnicianForm,
     VersionedForm,
     place_initial,
 )
 from incidents.forms.requests import call_rows
+from incidents.forms.rota import RotaTechnicianForm
 from incidents.forms.sheet import answer_rows, ask_again
 from incidents.models import (
     ClosureCode,
@@ -129,7 +129,7 @@ def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
         "details": details,
         "ownership": VersionedForm(prefix="ownership", initial=version),
         "hand_over": HandOverForm(prefix="hand_over", initial=version, school=school),
-        "technician": TechnicianForm(
+        "technician": RotaTechnicianForm(
             prefix="technician",
             school=school,
             initial={
@@ -137,6 +137,7 @@ def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
                 "technician": incident.assignee_id,
                 "visit_date": incident.visit_date,
             },
+            visits=selectors.rota_visits_for(incident),
         ),
         "message": DeskMessageForm(prefix="message"),
         "note": NoteForm(prefix="note"),

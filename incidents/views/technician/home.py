@@ -45,6 +45,19 @@ def with_targets(incidents, now) -> list[Incident]:
 # ---------------------------------------------------------------- my work
 
 
+def my_day(user, today) -> dict:
+    """The technician's visits today across their schools, with the calls waiting at
+    each, and their next visits after today."""
+    waiting = selectors.calls_waiting_by_school(user, today)
+    return {
+        "my_visits": [
+            (visit, waiting.get(visit.school_id, 0))
+            for visit in selectors.own_visits(user, today, last=today)
+        ],
+        "next_visits": selectors.own_visits(user, today + timedelta(days=1), limit=3),
+    }
+
+
 def _work_rows(qs):
     return qs.select_related("site", "room", "equipment", "owner", "assignee")
 
@@ -96,6 +109,7 @@ def home(request):
         request,
         "incidents/technician/home.html",
         {
+            **my_day(request.user, timezone.localdate()),
             "order": order,
             "orders": [("priority", "Priority"), ("site", "Site"), ("due", "Time to target")],
             "mine": mine,
