@@ -91,6 +91,8 @@ CONSTRUCTION = {
         name: lambda: {"user": AnonymousUser()}
         for name in (
             "BulkForm",
+            "ServiceReportForm",
+            "SiteFilterForm",
             "IncidentReportForm",
             "LogCallForm",
             "ProblemCreateForm",

@@ -1,4 +1,4 @@
-"""The data from before schools is carried over by accounts 0004 and incidents 0012:
+"""The data from before schools is carried over by accounts 0004 and incidents 0012-0014:
 it all lands in one organisation and one school, and the role groups become
 memberships (the support admin's across the organisation, the others at the school)."""
 

@@ -50,8 +50,6 @@ class ScopeMixin:
     def scope(self) -> dict:
         """Period's and the dashboard's `schools` and `school` from the cleaned data."""
         school = self.cleaned_data.get("school")
-        if school is None and len(self.desk_schools) == 1:
-            school = School.objects.filter(pk__in=self.desk_schools).first()
         schools = frozenset({school.pk}) if school is not None else self.desk_schools
         return {"schools": schools, "school": school}
 

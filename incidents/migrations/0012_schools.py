@@ -4,38 +4,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import accounts.models
-
-
-def the_school(apps):
-    """The one organisation and school that the data before schools belongs to."""
-    Organisation = apps.get_model("accounts", "Organisation")
-    School = apps.get_model("accounts", "School")
-    organisation = Organisation.objects.order_by("pk").first()
-    if organisation is None:
-        organisation = Organisation.objects.create(name="Our organisation")
-    school = School.objects.filter(organisation=organisation).order_by("pk").first()
-    if school is None:
-        school = School.objects.create(organisation=organisation, name="Our school", code="SCHOOL")
-    return organisation, school
-
-
-def into_one_school(apps, schema_editor):
-    """Every site, call, support group, problem and article so far belongs to the
-    one school (and its organisation); groups, problems and articles stay shared
-    by the organisation, as they were shared by the whole school before."""
-    names = ["Site", "Incident", "SupportGroup", "Problem", "KnowledgeArticle"]
-    models_ = {name: apps.get_model("incidents", name) for name in names}
-    if not any(model.objects.exists() for model in models_.values()):
-        return
-    organisation, school = the_school(apps)
-    models_["Site"].objects.update(school=school)
-    Incident = models_["Incident"]
-    Site = models_["Site"]
-    for site in Site.objects.all():
-        Incident.objects.filter(site=site).update(school_id=site.school_id)
-    for name in ["SupportGroup", "Problem", "KnowledgeArticle"]:
-        models_[name].objects.update(organisation=organisation)
 
 
 class Migration(migrations.Migration):
@@ -87,104 +55,24 @@ class Migration(migrations.Migration):
             name='school',
             field=models.ForeignKey(blank=True, help_text='Empty: shared by every school of the organisation.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='support_groups', to='accounts.school'),
         ),
-        migrations.RunPython(into_one_school, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name='incident',
+        migrations.AddField(
+            model_name='mailbox',
+            name='organisation',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation'),
+        ),
+        migrations.AddField(
+            model_name='mailbox',
             name='school',
-            field=models.ForeignKey(help_text='The school of the site: set when the call is filed.', on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='accounts.school'),
+            field=models.ForeignKey(blank=True, help_text='Empty: shared by every school of the organisation.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.school'),
         ),
-        # The default is the app's, never the database's: without it here the
-        # schema editor would call it (and make a school) while migrating.
-        migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.AlterField(
-                    model_name='knowledgearticle',
-                    name='organisation',
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation'),
-                ),
-            ],
-            state_operations=[
-                migrations.AlterField(
-                    model_name='knowledgearticle',
-                    name='organisation',
-                    field=models.ForeignKey(default=accounts.models.default_organisation_id, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation'),
-                ),
-            ],
+        migrations.AddField(
+            model_name='requesttype',
+            name='organisation',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation'),
         ),
-        # The default is the app's, never the database's: without it here the
-        # schema editor would call it (and make a school) while migrating.
-        migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.AlterField(
-                    model_name='problem',
-                    name='organisation',
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation'),
-                ),
-            ],
-            state_operations=[
-                migrations.AlterField(
-                    model_name='problem',
-                    name='organisation',
-                    field=models.ForeignKey(default=accounts.models.default_organisation_id, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation'),
-                ),
-            ],
-        ),
-        # The default is the app's, never the database's: without it here the
-        # schema editor would call it (and make a school) while migrating.
-        migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.AlterField(
-                    model_name='site',
-                    name='school',
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sites', to='accounts.school'),
-                ),
-            ],
-            state_operations=[
-                migrations.AlterField(
-                    model_name='site',
-                    name='school',
-                    field=models.ForeignKey(default=accounts.models.default_school_id, on_delete=django.db.models.deletion.PROTECT, related_name='sites', to='accounts.school'),
-                ),
-            ],
-        ),
-        # The default is the app's, never the database's: without it here the
-        # schema editor would call it (and make a school) while migrating.
-        migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.AlterField(
-                    model_name='supportgroup',
-                    name='organisation',
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='support_groups', to='accounts.organisation'),
-                ),
-            ],
-            state_operations=[
-                migrations.AlterField(
-                    model_name='supportgroup',
-                    name='organisation',
-                    field=models.ForeignKey(default=accounts.models.default_organisation_id, on_delete=django.db.models.deletion.PROTECT, related_name='support_groups', to='accounts.organisation'),
-                ),
-            ],
-        ),
-        migrations.AlterField(
-            model_name='site',
-            name='name',
-            field=models.CharField(max_length=120),
-        ),
-        migrations.AlterField(
-            model_name='supportgroup',
-            name='name',
-            field=models.CharField(max_length=120),
-        ),
-        migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['school', 'status', '-created_at'], name='incident_school_status'),
-        ),
-        migrations.AddConstraint(
-            model_name='site',
-            constraint=models.UniqueConstraint(fields=('school', 'name'), name='site_name_unique_per_school'),
-        ),
-        migrations.AddConstraint(
-            model_name='supportgroup',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='support_group_name_unique_per_organisation'),
+        migrations.AddField(
+            model_name='requesttype',
+            name='school',
+            field=models.ForeignKey(blank=True, help_text='Empty: shared by every school of the organisation.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.school'),
         ),
     ]

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_schools'),
-        ('incidents', '0013_shared_or_school_requests_and_mailboxes'),
+        ('incidents', '0014_schools_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
