@@ -11,7 +11,8 @@ the sets of states are those of `incidents.models.states`; durations are written
 - `periods`: the period, its weeks, rates and timings;
 - `expressions`: durations in seconds, medians, a call's place in a period;
 - `service`: the service report; `dashboard`: the dashboard;
-- `export`: the report as CSV rows; `charts`: the report's SVG charts.
+- `export`: the report as CSV rows; `charts`: the report's SVG charts;
+- `schools`: the schools side by side, when a report covers more than one.
 
 What each figure means (a "call" is an incident; times are the school's local time).
 
@@ -52,6 +53,12 @@ The service report, for a period and a site or all sites:
 - **consultations** started (``contacted_at``) in the period, by support group, with
   their turnaround ``answered_at - contacted_at`` and those still waiting.
 
+Schools side by side (the service report, its CSV and the dashboard), when the report
+covers more than one school and no school or site is chosen: a row per school and
+their total, with open calls, resolution breaches, first-contact resolution (the
+definition above), calls per 100 active devices and the top category; what each
+means is in `schools`. A school's own desk never sees the table.
+
 Medians: ``percentile_cont(0.5)`` on PostgreSQL, window functions on SQLite (see
 `expressions`); both give the same figures.
 
@@ -72,6 +79,7 @@ from .dashboard import Dashboard, StateRow, dashboard
 from .export import csv_rows, report_rows
 from .expressions import Median, Seconds, grouped_timings, seconds_between, window_medians
 from .periods import MAX_PERIOD_DAYS, Period, Rate, Timing, Week, hours, long_date
+from .schools import SchoolRow, SideBySide, schools_side_by_side
 from .service import (
     BACKLOG_BUCKETS,
     GroupTurnaround,
@@ -91,8 +99,10 @@ __all__ = [
     "PriorityFigures",
     "Ranked",
     "Rate",
+    "SchoolRow",
     "Seconds",
     "ServiceReport",
+    "SideBySide",
     "StateRow",
     "Timing",
     "Week",
@@ -102,6 +112,7 @@ __all__ = [
     "hours",
     "long_date",
     "report_rows",
+    "schools_side_by_side",
     "seconds_between",
     "service_report",
     "window_medians",

@@ -26,6 +26,7 @@ from .charts import Chart, backlog_over_time, breaches_by_priority
 from .expressions import incidents_at, open_at
 from .periods import Week, midnight
 from .requests import RequestsNow, requests_now
+from .schools import SideBySide, schools_side_by_side, shows_side_by_side
 
 OLDEST_N = 10
 CHASE_N = 10
@@ -62,6 +63,8 @@ class Dashboard:
     open_weeks: list[Week]  # the last weeks; each one's backlog is open at its end
     open_at_start: int  # open when the first of those weeks began
     requests: RequestsNow  # service requests, counted apart from every figure above
+    # Schools side by side (open and breached now, this week's calls), when more than one.
+    schools: SideBySide | None = None
     priorities: list[tuple[int, str]] = field(
         default_factory=lambda: [(p.value, p.label) for p in Priority]
     )
@@ -181,6 +184,11 @@ def dashboard(
         open_weeks=open_weeks,
         open_at_start=open_at_start,
         requests=requests_now(now=now, week_start=week_start, site=site, schools=schools),
+        schools=(
+            schools_side_by_side(schools, week_start, now, now=now, live=True)
+            if schools is not None and shows_side_by_side(schools, site)
+            else None
+        ),
         **counts,
     )
 

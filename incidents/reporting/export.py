@@ -4,6 +4,7 @@ durations in hours, rates in percent, every cell safe to open."""
 from helpdesk.spreadsheet import formula_safe
 
 from .periods import Rate, Timing, hours
+from .schools import SchoolRow
 from .service import ServiceReport
 
 HEADER = ("section", "item", "measure", "value")
@@ -21,6 +22,26 @@ def _timing_rows(section: str, label: str, timing: Timing) -> list[tuple]:
         (section, label, "within target", timing.met),
         (section, label, "measured against target", timing.measured),
         (section, label, "within target %", _percent(timing.compliance)),
+    ]
+
+
+def _school_rows(school: SchoolRow) -> list[tuple]:
+    section = "Schools side by side"
+    return [
+        (section, school.name, "open at the end", school.open_calls),
+        (section, school.name, "resolution target missed", school.breaches),
+        (section, school.name, "first-contact resolution", school.first_contact.count),
+        (section, school.name, "first-contact resolution %", _percent(school.first_contact)),
+        (section, school.name, "calls reported", school.calls),
+        (section, school.name, "active devices", school.devices),
+        (
+            section,
+            school.name,
+            "calls per 100 devices",
+            "" if school.per_100_devices is None else school.per_100_devices,
+        ),
+        (section, school.name, "top category", school.top_category),
+        (section, school.name, "top category calls", school.top_category_calls),
     ]
 
 
@@ -100,6 +121,9 @@ def report_rows(report: ServiceReport) -> list[tuple]:
                 hours(group.turnaround.median),
             ),
         ]
+    if report.schools is not None:
+        for school in [*report.schools.rows, report.schools.total]:
+            rows += _school_rows(school)
     # Service requests, apart from every incident figure above.
     for row in [*report.requests.rows, report.requests.total]:
         rows += [

@@ -27,7 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 
-from ..models import CallKind, Incident, Site
+from ..models import CallKind, ClosureCode, Incident, Site
 
 
 class Seconds(Func):
@@ -152,6 +152,11 @@ def shared_within(schools: Collection[int] | None, prefix: str = "") -> Q:
     return Q(**{f"{prefix}school_id__in": schools}) | Q(
         **{f"{prefix}school__isnull": True, f"{prefix}organisation_id__in": organisations}
     )
+
+
+# Closed with a fix or a workaround: the calls first-contact resolution is out of
+# (`service.FIRST_CONTACT_DEFINITION`).
+FIXED_AT_CLOSURE = Q(closure_code__in=[ClosureCode.FIXED, ClosureCode.WORKAROUND])
 
 
 def within(field_name: str, start: datetime, end: datetime) -> Q:

@@ -21,6 +21,7 @@ from ..models import (
     ResolutionKind,
 )
 from .expressions import (
+    FIXED_AT_CLOSURE,
     grouped_timings,
     incidents_at,
     open_at,
@@ -32,6 +33,7 @@ from .expressions import (
 )
 from .periods import Period, Rate, Timing, Week, weeks_of
 from .requests import RequestFigures, request_figures
+from .schools import SideBySide, schools_side_by_side, shows_side_by_side
 
 TOP_N = 10
 
@@ -78,7 +80,6 @@ FIRST_CONTACT_DEFINITION = (
     "a known fix (workaround) applied, out of all calls closed with a fix or a workaround. "
     'Duplicates, "not an incident", "no fault found" and "resolved itself" are left out.'
 )
-FIXED_AT_CLOSURE = Q(closure_code__in=[ClosureCode.FIXED, ClosureCode.WORKAROUND])
 
 
 @dataclass
@@ -109,6 +110,8 @@ class ServiceReport:
     first_contact_definition: str = FIRST_CONTACT_DEFINITION
     # Service requests, counted apart: none of the figures above includes one.
     requests: RequestFigures = field(default_factory=lambda: RequestFigures([]))
+    # Schools side by side, when the report covers more than one (`schools`).
+    schools: SideBySide | None = None
 
     @property
     def problems_opened(self) -> int:
@@ -130,7 +133,8 @@ class ServiceReport:
 
 
 def service_report(period: Period, *, now: datetime | None = None) -> ServiceReport:
-    """Every figure of the service report for one period and site (about 12 queries)."""
+    """Every figure of the service report for one period and site (about 12 queries;
+    four more for the schools side by side)."""
     now = now or timezone.now()
     start, end = period.starts_at, period.ends_at
     incidents = incidents_at(period.site, period.schools)
@@ -227,7 +231,14 @@ def service_report(period: Period, *, now: datetime | None = None) -> ServiceRep
         **_problem_counts(period),
         consultations=_consultations(period),
         requests=request_figures(period, now=now),
+        schools=_side_by_side(period, now),
     )
+
+
+def _side_by_side(period: Period, now: datetime) -> SideBySide | None:
+    if period.schools is None or not shows_side_by_side(period.schools, period.site):
+        return None
+    return schools_side_by_side(period.schools, period.starts_at, period.ends_at, now=now)
 
 
 def _response_state(now: datetime):
