@@ -68,7 +68,8 @@ def _request_type():
 
 SCHOOL = School(pk=1, organisation_id=1)
 CONSTRUCTION = {
-    "RequestForm": lambda: {"request_type": _request_type()},
+    "RequestForm": lambda: {"request_type": _request_type(), "user": AnonymousUser()},
+    "AttachMailForm": lambda: {"desk": AnonymousUser()},
     "ProblemResolveForm": lambda: {
         "problem": Problem(version=1),
         "open_incidents": Incident.objects.none(),
@@ -85,6 +86,7 @@ CONSTRUCTION = {
             "LinkArticleForm",
             "LinkProblemForm",
             "TechnicianForm",
+            "RotaTechnicianForm",
         )
     },
     **{
