@@ -276,6 +276,29 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Reports on a read replica ---
+# With DATABASE_REPLICA_URL (a PostgreSQL streaming replica of DATABASE_URL) the
+# dashboard, the service report and the CSV exports read from it; nothing writes
+# there (helpdesk.replica). A person who just changed something reads their reports
+# from the primary for REPLICA_STICKY_SECONDS, so a report never lags what they did.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 10)
+DATABASE_ROUTERS = ["helpdesk.replica.ReplicaRouter"]
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL on PostgreSQL.")
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a PostgreSQL replica.")
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # Tests never build a database on the replica: there it is the primary's.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    MIDDLEWARE = [*MIDDLEWARE, "helpdesk.replica.PrimaryAfterWriteMiddleware"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
