@@ -15,9 +15,11 @@ who just changed something reads their reports from the primary for
 ``REPLICA_STICKY_SECONDS``: `PrimaryAfterWriteMiddleware` marks their browser with a
 short-lived cookie on every POST (every change in the product is a POST). Everyone
 else's reports come from the replica. The cookie only ever moves reads to the
-primary, so a forged one costs nothing but a little load.
+primary, so a forged one costs nothing but a little load. A replica that does not
+answer sends the reports to the primary too, rather than failing them.
 """
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,13 +27,14 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
 PRIMARY_COOKIE = "helpdesk_primary"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
+log = logging.getLogger(__name__)
 _reading_reports: ContextVar[bool] = ContextVar("helpdesk_reading_reports", default=False)
 
 
@@ -63,6 +66,19 @@ def wants_primary(request: HttpRequest) -> bool:
     return PRIMARY_COOKIE in request.COOKIES
 
 
+def _replica_answers() -> bool:
+    """Whether the replica can be read; a replica that is down or being rebuilt
+    sends the reports to the primary rather than failing them."""
+    if not replica_configured():
+        return True  # nothing to ask: reports read the one database
+    try:
+        connections[REPLICA].ensure_connection()
+    except DatabaseError:
+        log.warning("The read replica does not answer: reports read from the primary")
+        return False
+    return True
+
+
 def report_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Run a report view's reads on the replica.
 
@@ -72,7 +88,7 @@ def report_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if wants_primary(request):
+        if wants_primary(request) or not _replica_answers():
             return view(request, *args, **kwargs)
         with reads_from_replica():
             return view(request, *args, **kwargs)

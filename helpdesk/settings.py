@@ -294,7 +294,11 @@ if DATABASE_REPLICA_URL:
     )
     if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a PostgreSQL replica.")
-    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # A replica that is down is given up on quickly: reports then read the primary.
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "connect_timeout": 3,
+    }
     # Tests never build a database on the replica: there it is the primary's.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     MIDDLEWARE = [*MIDDLEWARE, "helpdesk.replica.PrimaryAfterWriteMiddleware"]

@@ -8,6 +8,7 @@ sent. Skipped where PostgreSQL's server binaries are missing, unless
 ``HELPDESK_REQUIRE_REPLICA`` is set (as `.ci/run` does).
 """
 
+import fcntl
 import json
 import os
 import re
@@ -32,31 +33,52 @@ WHO_IS_ASKING = {
 }
 
 
-@pytest.fixture(scope="module")
-def seen(request):
+def _probe(pair: pg_replica.ReplicaPair, *args: str) -> dict:
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": pair.primary_url,
+        "DATABASE_REPLICA_URL": pair.replica_url,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.support.replica_probe", *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def _run() -> dict:
+    with pg_replica.ReplicaPair() as pair:
+        result = _probe(pair)
+        result["replica_statements"] = pair.replica_statements()
+        pair.stop_replica()
+        result["replica_down"] = _probe(pair, "--replica-down")
+    return result
+
+
+@pytest.fixture(scope="session")
+def seen(tmp_path_factory, worker_id):
+    """What the probe saw: one primary and replica for the whole run, even with
+    xdist's workers (the first to ask runs it, under a lock; the others read)."""
     if pg_replica.binaries() is None:
         if os.environ.get("HELPDESK_REQUIRE_REPLICA"):
             pytest.fail("PostgreSQL server binaries are missing under /usr/lib/postgresql")
         pytest.skip("PostgreSQL server binaries are missing: apt-get install postgresql")
-    with pg_replica.ReplicaPair() as pair:
-        environment = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": pair.primary_url,
-            "DATABASE_REPLICA_URL": pair.replica_url,
-        }
-        done = subprocess.run(
-            [sys.executable, "-m", "tests.support.replica_probe"],
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=240,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr[-4000:]
-        result = json.loads(done.stdout.splitlines()[-1])
-        result["replica_statements"] = pair.replica_statements()
-    return result
+    if worker_id == "master":
+        return _run()
+    shared = tmp_path_factory.getbasetemp().parent / "replica-probe.json"
+    with open(shared.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if shared.exists():
+            return json.loads(shared.read_text())
+        result = _run()
+        shared.write_text(json.dumps(result))
+        return result
 
 
 def test_the_settings_add_a_replica_database_only_when_asked(seen):
@@ -110,3 +132,11 @@ def test_who_just_closed_a_call_sees_it_at_once_others_once_the_replica_caught_u
     assert seen["open_calls_paused"] == {"dee": 3, "bea": 4}
     assert seen["open_calls_caught_up"] == {"bea": 3}
     assert seen["sticky_max_age"] == seen["sticky_seconds"] == 10
+
+
+def test_reports_read_the_primary_while_the_replica_is_down(seen):
+    down = seen["replica_down"]
+    assert down["status"] == 200
+    assert down["open_calls"] == 3
+    assert "incidents_incident" in down["primary_tables"]
+    assert down["replica_queries"] == 0

@@ -123,6 +123,12 @@ class ReplicaPair:
             raise
         return self
 
+    def stop_replica(self) -> None:
+        """The replica goes down (the primary stays up)."""
+        replica = self.root / "replica"
+        self._run("pg_ctl", "-D", replica, "-m", "fast", "-w", "stop")
+        self.started.remove(replica)
+
     def stop(self) -> None:
         for data in reversed(self.started):
             with contextlib.suppress(Exception):
