@@ -3,7 +3,8 @@ a central desk or a trust admin looking at more than one school.
 
 Four queries whatever the number of schools: the calls' figures grouped by school,
 the active equipment grouped by school (kept in the shared cache: `incidents.caching`),
-the calls per school and category, and the schools' names. Incidents only: service requests are counted apart.
+the calls per school and category, and the schools' names. Incidents only: service
+requests are counted apart.
 
 - **open calls**: calls reported before the moment and not closed by then (the
   report's backlog at the end; on the dashboard, now).
