@@ -13,7 +13,9 @@
 # notifications queued in the database, so run it alongside the web container;
 # scripts/reminders runs `manage.py send_reminders` and `send_digest` every 15 minutes
 # beside it, and scripts/mail reads the mailboxes set up in the admin every minute
-# (`manage.py fetch_mail`).
+# (`manage.py fetch_mail`). Optional: REDIS_URL for a cache shared by every container,
+# DATABASE_REPLICA_URL for reports read from a streaming replica (README, "Reports on a
+# replica, and a shared cache").
 
 # The base image is pinned to an exact release; update it on purpose, not by accident.
 FROM python:3.13.11-slim-bookworm AS builder

@@ -276,6 +276,56 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Reports on a read replica, and the shared cache ---
+# With DATABASE_REPLICA_URL (a PostgreSQL streaming replica of DATABASE_URL) the
+# dashboard, the service report and the CSV exports read from it; nothing writes
+# there (helpdesk.replica). A person who just changed something reads their reports
+# from the primary for REPLICA_STICKY_SECONDS, so a report never lags what they did.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 10)
+DATABASE_ROUTERS = ["helpdesk.replica.ReplicaRouter"]
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL on PostgreSQL.")
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a PostgreSQL replica.")
+    # A replica that is down is given up on quickly: reports then read the primary.
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "connect_timeout": 3,
+    }
+    # Tests never build a database on the replica: there it is the primary's.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    MIDDLEWARE = [*MIDDLEWARE, "helpdesk.replica.PrimaryAfterWriteMiddleware"]
+
+# Redis (REDIS_URL) shares cached values between every worker and server; without
+# it each process keeps its own in memory. Keys are named, versioned and
+# invalidated by helpdesk.cache; CACHE_KEY_PREFIX keeps two sites on one Redis apart.
+REDIS_URL = env("REDIS_URL")
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "helpdesk")
+CACHE_TIMEOUT_SECONDS = env_int("CACHE_TIMEOUT_SECONDS", 600)
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "helpdesk",
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "TIMEOUT": CACHE_TIMEOUT_SECONDS,
+    }
+}
+if REDIS_URL:
+    CACHES["default"] |= {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # A Redis that stops answering slows a page by at most this, then the page
+        # is built without the cache (helpdesk.cache).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

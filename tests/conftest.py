@@ -58,6 +58,15 @@ def incident(reporter, site, desk):
     return file_incident(reporter, site=site)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: a value cached from an earlier test's
+    rows (ids are reused after a rollback on SQLite) must never be read by the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def client_for(client):
     """Sign a person in on the test client: `client_for(desk).get(...)`."""

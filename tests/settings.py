@@ -10,7 +10,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_COOKIES", "false")
 
 from helpdesk.settings import *  # noqa: F403
-from helpdesk.settings import BASE_DIR, STORAGES
+from helpdesk.settings import BASE_DIR, CACHE_KEY_PREFIX, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
@@ -23,6 +23,16 @@ NOTIFY_RETRY_BASE_SECONDS = 0
 AXES_ENABLED = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True  # static files from the finders: no collectstatic for tests
+# The cache stays in each test process's memory even where REDIS_URL is set, and
+# is emptied before every test (tests/conftest.py): the Redis tests use a cache of
+# their own under a key prefix of their own (tests/test_cache_redis.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "helpdesk-tests",
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+    }
+}
 
 # Each run gets its own PostgreSQL test database, so two runs on one server never
 # collide. The suffix is chosen once per run, in the process that starts it, and

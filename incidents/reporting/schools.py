@@ -2,8 +2,9 @@
 a central desk or a trust admin looking at more than one school.
 
 Four queries whatever the number of schools: the calls' figures grouped by school,
-the active equipment grouped by school, the calls per school and category, and the
-schools' names. Incidents only: service requests are counted apart.
+the active equipment grouped by school (kept in the shared cache: `incidents.caching`),
+the calls per school and category, and the schools' names. Incidents only: service
+requests are counted apart.
 
 - **open calls**: calls reported before the moment and not closed by then (the
   report's backlog at the end; on the dashboard, now).
@@ -28,7 +29,7 @@ from django.db.models import Count, Q
 from accounts.models import School
 
 from .. import targets
-from ..models import Equipment
+from ..caching import devices_per_school
 from .expressions import FIXED_AT_CLOSURE, incidents_at, open_at, within
 from .periods import Rate
 
@@ -106,12 +107,7 @@ def schools_side_by_side(
             ),
         )
     }
-    devices = dict(
-        Equipment.objects.order_by()
-        .filter(is_active=True, site__school_id__in=schools)
-        .values_list("site__school_id")
-        .annotate(n=Count("pk"))
-    )
+    devices = devices_per_school(schools)
     by_category: defaultdict[int, Counter] = defaultdict(Counter)
     for school_id, name, n in (
         incidents.filter(within("created_at", start, end), category__isnull=False)

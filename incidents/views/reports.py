@@ -2,7 +2,7 @@
 the service report for a period and site, and the report as CSV.
 
 Every figure comes from `incidents.reporting` (computed in the database, a fixed
-number of queries); the charts from `incidents.reporting.charts` (server-side SVG). The
+number of queries, on the read replica when there is one: `helpdesk.replica`); the charts from `incidents.reporting.charts` (server-side SVG). The
 report's parameters are a GET form, so a report can be bookmarked, printed and
 exported with the same address; unreadable parameters are messages next to the
 fields (the CSV answers 400), never an error page.
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from helpdesk.replica import report_view
 from incidents import reporting
 from incidents.forms.reports import ServiceReportForm, SiteFilterForm
 from incidents.reporting import charts
@@ -26,6 +27,7 @@ from .access import desk_required
 
 @require_GET
 @desk_required
+@report_view
 def dashboard(request):
     form = SiteFilterForm(request.GET, user=request.user)
     figures = reporting.dashboard(site=form.chosen_site, schools=form.chosen_schools)
@@ -34,6 +36,7 @@ def dashboard(request):
 
 @require_GET
 @desk_required
+@report_view
 def service_report(request):
     today = timezone.localdate()
     form = ServiceReportForm.from_query(request.GET, today, user=request.user)
@@ -55,6 +58,7 @@ def service_report(request):
 
 @require_GET
 @desk_required
+@report_view
 def service_report_csv(request):
     form = ServiceReportForm.from_query(request.GET, timezone.localdate(), user=request.user)
     if not form.is_valid():
