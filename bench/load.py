@@ -35,7 +35,14 @@ django.setup()
 
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from scenarios import Scenario, csrf_from, paths, scenarios, sheet_post  # noqa: E402
+from scenarios import (  # noqa: E402
+    GROWTH_FACTOR,
+    Scenario,
+    csrf_from,
+    paths,
+    scenarios,
+    sheet_post,
+)
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -94,7 +101,9 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(rank, len(ordered) - 1)]
 
 
-def run(scenario: Scenario, browsers: list[Browser], targets: list[str], args) -> dict:
+def run(
+    scenario: Scenario, browsers: list[Browser], targets: list[str], args, equipment_tag: str
+) -> dict:
     """Warm up, then let every client request as fast as it can for the time given."""
     latencies: list[list[float]] = [[] for _ in browsers]
     statuses: list[Counter] = [Counter() for _ in browsers]
@@ -115,7 +124,7 @@ def run(scenario: Scenario, browsers: list[Browser], targets: list[str], args) -
             status, html = browser.request("GET", path)
             if status != 200:
                 return str(status)
-            status, _ = browser.request("POST", path, sheet_post(html, path, n))
+            status, _ = browser.request("POST", path, sheet_post(html, path, n, equipment_tag))
             return "ok" if status == 302 else f"POST {status}"
         status, _ = browser.request("GET", path)
         return "ok" if status == 200 else str(status)
@@ -195,6 +204,7 @@ def machine(postgresql: str) -> dict:
 
 
 def verdict(scenario: Scenario, row: dict, bare_rps: float) -> str:
+    """Issue 17's target for the page, met or missed, in this run."""
     if row["errors"]:
         return "errors"
     checks = []
@@ -214,8 +224,12 @@ def table(rows: list[tuple[Scenario, dict]], counts: dict, bare_rps: float) -> s
     )
     lines = []
     for scenario, row in rows:
-        queries = counts.get(scenario.key, {}).get("queries", "?")
+        counted = counts.get(scenario.key, {})
+        queries = counted.get("queries", "?")
         ratio = f"{row['rps'] / bare_rps:.1%}" if bare_rps else "–"
+        if counted.get("content"):
+            # The page answered, but not with what it should show (querycount.py).
+            row["errors"] = {**row["errors"], f"content: {counted['content']}": 1}
         errors = ", ".join(f"{k}×{v}" for k, v in row["errors"].items()) or "0"
         lines.append(
             f"| {scenario.label} | {row['requests']} | {row['rps']:.1f} | {row['p50_ms']:.1f} | "
@@ -225,7 +239,9 @@ def table(rows: list[tuple[Scenario, dict]], counts: dict, bare_rps: float) -> s
     return head + "\n".join(lines) + "\n"
 
 
-def write_report(args, rows, counts_file: dict, started: datetime, load_before: str) -> Path:
+def write_report(
+    args, rows, counts_file: dict, info: dict, started: datetime, load_before: str
+) -> Path:
     counts = counts_file.get("counts", {})
     bare = next((row for s, row in rows if s.key == "bare"), {})
     bare_rps = bare.get("rps", 0.0)
@@ -234,7 +250,9 @@ def write_report(args, rows, counts_file: dict, started: datetime, load_before: 
     print(text)
     about = machine(counts_file.get("postgresql", "?"))
     about["load average (1 min) before / after the load"] = f"{load_before} / {load_average()}"
-    data = counts_file.get("data", {})
+    data = dict(counts_file.get("data", {}))
+    if "seed_seconds" in info:
+        data["seed_seconds"] = info["seed_seconds"]
     RESULTS.mkdir(exist_ok=True)
     stem = f"{started:%Y-%m-%d}-{args.size}"
     body = [
@@ -246,7 +264,11 @@ def write_report(args, rows, counts_file: dict, started: datetime, load_before: 
         f"each page for {args.seconds:g} s (at most {args.max_requests} requests per client) after "
         "a short warm-up. Latency is per request as the client sees it; “file a sheet” is one "
         "GET of the form plus its POST. Queries: counted per page by bench/querycount.py "
-        "(Django's test client on the same database; GET+POST for filing).",
+        "(Django's test client on the same database; GET+POST for filing), which also checks "
+        "each page's content (a school's queue lists only that school's calls, searches find "
+        "rows): a page without it counts as an error. Targets: issue 17's (queues and the "
+        "incident page p95 < 50 ms and ≥ 10% of the bare view; searches and filing p95 < "
+        "100 ms; dashboard and service report p95 < 300 ms).",
         "",
         "## Machine",
         "",
@@ -282,16 +304,44 @@ def write_report(args, rows, counts_file: dict, started: datetime, load_before: 
 
 
 def compare(files: list[str]) -> None:
-    """Query counts side by side: the same at every size, or not."""
-    runs = [json.loads(Path(f).read_text()) for f in files]
+    """Flat growth across result files (smallest size first): each page's p95 at the
+    largest size within GROWTH_FACTOR of the smallest's, and the same queries."""
+    runs = sorted((json.loads(Path(f).read_text()) for f in files), key=lambda r: r["size"])
+    first, last = runs[0], runs[-1]
     sizes = [f"{r['size']:,}" for r in runs]
-    print("\nQueries per page by data size:\n")
-    print("| page | " + " | ".join(sizes) + " | constant |")
-    print("|---|" + "---:|" * len(sizes) + "---|")
+    print(f"\nFlat growth: p95 at {sizes[-1]} within {GROWTH_FACTOR}× of p95 at {sizes[0]},")
+    print("queries per page identical.\n")
+    print(
+        "| page | "
+        + " | ".join(f"p95 ms at {s}" for s in sizes)
+        + " | growth | "
+        + " | ".join(f"queries at {s}" for s in sizes)
+        + " | verdict |"
+    )
+    print("|---|" + "---:|" * (len(sizes) + 1) + "---:|" * len(sizes) + "---|")
     for scenario in scenarios():
-        values = [str(r["rows"].get(scenario.key, {}).get("queries")) for r in runs]
-        same = "yes" if len(set(values)) == 1 else "NO"
-        print(f"| {scenario.label} | " + " | ".join(values) + f" | {same} |")
+        rows = [r["rows"].get(scenario.key) for r in runs]
+        if any(row is None for row in rows):
+            continue
+        p95s = [row["p95_ms"] for row in rows]
+        queries = [str(row.get("queries")) for row in rows]
+        growth = p95s[-1] / p95s[0] if p95s[0] else float("inf")
+        problems = []
+        if scenario.key != "bare" and growth > GROWTH_FACTOR:
+            problems.append(f"MISSED p95 ×{growth:.2f}")
+        if len(set(queries)) > 1:
+            problems.append("MISSED queries differ")
+        if any(row.get("errors") for row in rows):
+            problems.append("errors")
+        print(
+            f"| {scenario.label} | "
+            + " | ".join(f"{p:.1f}" for p in p95s)
+            + f" | ×{growth:.2f} | "
+            + " | ".join(queries)
+            + f" | {'; '.join(problems) or 'met'} |"
+        )
+    if first is last:
+        print("\n(one result file: nothing to compare)")
 
 
 def main() -> None:
@@ -308,7 +358,9 @@ def main() -> None:
     parser.add_argument("--warmup-seconds", type=float, default=3.0)
     parser.add_argument("--timeout", type=float, default=60.0, help="per request, seconds")
     parser.add_argument("--only", help="comma-separated scenario keys (default: all)")
-    parser.add_argument("--compare", nargs="+", metavar="JSON", help="compare query counts")
+    parser.add_argument(
+        "--compare", nargs="+", metavar="JSON", help="flat growth across result files"
+    )
     args = parser.parse_args()
     if args.compare:
         compare(args.compare)
@@ -333,16 +385,16 @@ def main() -> None:
 
     rows = []
     for scenario in chosen:
-        targets = paths(scenario, today, info["incident_ids"])
+        targets = paths(scenario, today, info, info["incident_ids"])
         print(f"  {scenario.label} …", end=" ", flush=True)
-        row = run(scenario, browsers[scenario.role], targets, args)
+        row = run(scenario, browsers[scenario.role], targets, args, info["file_equipment"])
         print(
             f"{row['rps']:.1f} req/s, p50 {row['p50_ms']:.1f} ms, p95 {row['p95_ms']:.1f} ms"
             + (f", errors {row['errors']}" if row["errors"] else ""),
             flush=True,
         )
         rows.append((scenario, row))
-    write_report(args, rows, counts_file, started, load_before)
+    write_report(args, rows, counts_file, info, started, load_before)
 
 
 if __name__ == "__main__":

@@ -30,15 +30,23 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from scenarios import paths, scenarios, sheet_post  # noqa: E402
+from scenarios import (  # noqa: E402
+    list_references,
+    paths,
+    queue_references,
+    scenarios,
+    sheet_post,
+)
+
+from incidents.models import Incident  # noqa: E402
 
 
-def measure(client: Client, scenario, path: str, counter: int):
-    """(label of the count, total queries, status codes, captured queries)."""
+def measure(client: Client, scenario, path: str, counter: int, info: dict):
+    """(label of the count, total queries, status codes, captured queries, page)."""
     if scenario.kind == "file":
         with CaptureQueriesContext(connection) as get_ctx:
             page = client.get(path)
-        data = sheet_post(page.content.decode(), path, counter)
+        data = sheet_post(page.content.decode(), path, counter, info["file_equipment"])
         data["submission_token"] = str(uuid.uuid4())
         with CaptureQueriesContext(connection) as post_ctx:
             posted = client.post(path, data)
@@ -48,10 +56,45 @@ def measure(client: Client, scenario, path: str, counter: int):
             len(queries),
             f"{_status(page)}/{_status(posted)}",
             queries,
+            "",
         )
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
-    return str(len(ctx)), len(ctx), _status(response), ctx.captured_queries
+    html = response.content.decode("utf-8", "replace")
+    return str(len(ctx)), len(ctx), _status(response), ctx.captured_queries, html
+
+
+def check(scenario, html: str, info: dict) -> tuple[str, str]:
+    """(what the page shows, what is wrong with it: empty when nothing)."""
+    kind = scenario.check
+    if not kind:
+        return "", ""
+    if kind.startswith("text:"):
+        words = kind.removeprefix("text:").format(school=info["school"]["name"])
+        return f"says {words!r}", "" if words in html else f"does not say {words!r}"
+    if kind == "my_rows":
+        refs = list_references(html)
+        mine = Incident.objects.filter(
+            pk__in=refs, reporter__username__in=info["users"]["reporter"]
+        )
+        wrong = len(refs) - mine.count()
+        shown = f"{len(refs)} rows"
+        return shown, ("no rows" if not refs else f"{wrong} rows not theirs" if wrong else "")
+    refs = queue_references(html)
+    shown = f"{len(refs)} rows"
+    if len(refs) < scenario.min_rows:
+        return shown, f"{len(refs)} rows, expected at least {scenario.min_rows}"
+    rows = Incident.objects.filter(pk__in=refs)
+    if kind == "school_rows":
+        other = rows.exclude(school_id=info["school"]["id"]).count()
+        return shown + " (one school)", f"{other} rows of other schools" if other else ""
+    if kind == "filtered_rows":
+        other = rows.exclude(status="logged", priority=2).count()
+        return shown, f"{other} rows not logged at priority 2" if other else ""
+    if kind == "reference":
+        wanted = int(info["searches"]["reference"].removeprefix("INC-"))
+        return shown, "" if wanted in refs else f"INC-{wanted:06d} not listed"
+    return shown, ""
 
 
 def _status(response) -> str:
@@ -71,10 +114,7 @@ def main() -> None:
     info = json.loads(Path(args.info).read_text())
     logging.getLogger("django.request").setLevel(logging.CRITICAL)  # errors shown below instead
     people = get_user_model().objects
-    users = {
-        "desk": people.get(username=info["users"]["desk"][0]),
-        "reporter": people.get(username=info["users"]["reporter"][0]),
-    }
+    users = {role: people.get(username=names[0]) for role, names in info["users"].items()}
     # The data as seeded (before this script files its two sheets).
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
@@ -83,21 +123,31 @@ def main() -> None:
             "SELECT (SELECT count(*) FROM incidents_incident),"
             " (SELECT count(*) FROM incidents_calllogentry),"
             " (SELECT count(*) FROM incidents_diagnosticentry),"
+            " (SELECT count(*) FROM accounts_school),"
             " (SELECT count(*) FROM accounts_user),"
             " (SELECT pg_size_pretty(pg_database_size(current_database())))"
         )
-        incidents, entries, diagnostics, people_count, size = cursor.fetchone()
+        incidents, entries, diagnostics, schools, people_count, size = cursor.fetchone()
     today = timezone.localdate()
     results = {}
+    failed = []
     for scenario in scenarios():
         client = Client(raise_request_exception=False, SERVER_NAME="127.0.0.1")
         if scenario.role in users:
             client.force_login(users[scenario.role])
-        path = paths(scenario, today, [info["counted_incident"]])[0]
-        measure(client, scenario, path, 0)  # warm up
-        label, total, status, queries = measure(client, scenario, path, 1)
+        path = paths(scenario, today, info, [info["counted_incident"]])[0]
+        measure(client, scenario, path, 0, info)  # warm up
+        label, total, status, queries, html = measure(client, scenario, path, 1, info)
+        shown, wrong = check(scenario, html, info) if status == "200" else ("", "")
         results[scenario.key] = {"queries": label, "total": total, "status": status}
-        print(f"  {scenario.key:<15} {label:>7} queries  (HTTP {status})  {path}")
+        if wrong:
+            results[scenario.key]["content"] = wrong
+            failed.append(scenario.key)
+        print(
+            f"  {scenario.key:<18} {label:>7} queries  (HTTP {status})  {path}"
+            + (f"  [{shown}]" if shown else "")
+            + (f"  CONTENT: {wrong}" if wrong else "")
+        )
         if args.slow:
             for query in sorted(queries, key=lambda q: -float(q["time"]))[: args.slow]:
                 print(f"      {float(query['time']) * 1000:8.1f} ms  {query['sql'][:4000]}")
@@ -108,12 +158,15 @@ def main() -> None:
             "incidents": incidents,
             "call_log_entries": entries,
             "diagnostic_entries": diagnostics,
+            "schools": schools,
             "people": people_count,
             "database_size": size,
         },
     }
     if args.out:
         Path(args.out).write_text(json.dumps(summary, indent=2))
+    if failed:
+        print(f"  pages without the expected content: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The benchmark (`make bench`): for each size, seed a fresh PostgreSQL database,
-# count each page's queries, serve the app with gunicorn on loopback and measure
-# it from a second process. Writes bench/results/<date>-<size>.md and prints the
-# tables. See bench/README.md.
+# The benchmark (`make bench`): for each size, seed a fresh PostgreSQL database
+# with a trust of 100 schools, count each page's queries and check its content,
+# serve the app with gunicorn on loopback and measure it from a second process.
+# Writes bench/results/<date>-<size>.md, prints the tables and, with more than one
+# size, the flat-growth table. See bench/README.md.
 #
 #   BENCH_SIZES="10000 1000000"  sizes to run, in order (default: both)
 #   BENCH_SECONDS=10             measured seconds per page
