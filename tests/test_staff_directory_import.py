@@ -1,0 +1,464 @@
+"""Importing a school's staff list from its management information system: the file is
+checked first (a dry run that writes nothing), each bad row is named with its reason,
+and a confirmed file is imported all rows or none, only by the school's admins."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Membership, StaffRecord, User, default_organisation
+from accounts.roles import Role
+from tests.factories import OrganisationFactory, SchoolFactory, UserFactory
+from tests.html import parse
+
+pytestmark = pytest.mark.django_db
+HEADER = "First name,Surname,Email,Staff role,Leaving date"
+
+
+@pytest.fixture
+def north(db):
+    return SchoolFactory(
+        organisation=default_organisation(),
+        name="Northfield Primary",
+        code="north",
+        email_domains="northfield.sch.uk\nnps.example",
+    )
+
+
+@pytest.fixture
+def river(north):
+    return SchoolFactory(organisation=north.organisation, name="Riverside Secondary", code="river")
+
+
+@pytest.fixture
+def cedar(db):
+    return SchoolFactory(
+        organisation=OrganisationFactory(name="Other council"), name="Cedar School", code="cedar"
+    )
+
+
+@pytest.fixture
+def school_admin(north):
+    return UserFactory(username="bursar", roles=[Role.SCHOOL_ADMIN], roles__school=north)
+
+
+def url(school):
+    return reverse("staff_import", args=[school.code])
+
+
+def check(client, school, *lines, name="staff.csv", encoding="utf-8", raw=None):
+    data = raw if raw is not None else ("\n".join(lines) + "\n").encode(encoding)
+    upload = SimpleUploadedFile(name, data, content_type="text/csv")
+    return client.post(url(school), {"file": upload})
+
+
+def confirm(client, school, checked):
+    token = checked.context["token"]
+    assert token, "the dry run offered no confirmation"
+    return client.post(url(school), {"confirm": token})
+
+
+def rows_of(checked, kind) -> list[int]:
+    return [step.row.number for step in checked.context["plan"].of(kind)]
+
+
+def errors_of(checked) -> dict[int, str]:
+    return {error.number: error.message for error in checked.context["plan"].errors}
+
+
+def test_a_good_file_is_checked_then_imported_as_users_of_the_school(
+    client_for, school_admin, north
+):
+    client = client_for(school_admin)
+    checked = check(
+        client,
+        north,
+        HEADER,
+        "Amira,Khan,a.khan@northfield.sch.uk,Year 5 teacher,",
+        "Paul,Grant,p.grant@NPS.example,Office manager,",
+    )
+
+    assert User.objects.filter(email__iendswith="northfield.sch.uk").count() == 0  # dry run
+    assert rows_of(checked, "new") == [2, 3]
+    preview = parse(checked.content.decode()).testid("plan-new").text
+    assert "Amira Khan" in preview and "Year 5 teacher" in preview
+
+    done = confirm(client, north, checked)
+
+    assert done.status_code == 302 and done.url == url(north)
+    amira = User.objects.get(email="a.khan@northfield.sch.uk")
+    assert (amira.first_name, amira.last_name, amira.job_title) == (
+        "Amira",
+        "Khan",
+        "Year 5 teacher",
+    )
+    assert amira.is_active and not amira.has_usable_password()
+    assert amira.username == "a.khan@northfield.sch.uk"
+    # The User role at this school, and nothing else: the staff role is a job title.
+    assert list(Membership.objects.filter(person=amira).values_list("role", "school")) == [
+        (Role.USER, north.pk)
+    ]
+    assert StaffRecord.objects.get(person=amira, school=north).staff_role == "Year 5 teacher"
+    page = client.get(url(north))
+    assert "Staff list imported: 2 new, 0 changed, 0 left, 0 unchanged." in page.content.decode()
+    assert "a.khan@northfield.sch.uk" in parse(page.content.decode()).testid("directory").text
+
+
+def test_a_real_export_with_its_own_spellings_a_bom_semicolons_and_uk_dates(
+    client_for, admin_user, north
+):
+    later = (timezone.localdate() + timedelta(days=30)).strftime("%d/%m/%Y")
+    checked = check(
+        admin_user and client_for(admin_user),
+        north,
+        "\ufeffTitle;Forename;Legal Surname;E-mail Address;Job Title;Date of Leaving",
+        f"Mrs;Helen;Wood;h.wood@northfield.sch.uk;Head of science;{later}",
+        "Mr;Ian;O'Neil;i.oneil@northfield.sch.uk;;",
+    )
+    assert errors_of(checked) == {}
+    assert checked.context["plan"].reading.ignored_columns == ["Title"]
+    confirm(client_for(admin_user), north, checked)
+    helen = StaffRecord.objects.get(person__email="h.wood@northfield.sch.uk")
+    assert helen.leaves_on == timezone.localdate() + timedelta(days=30)
+    assert helen.person.is_active and helen.left_on is None  # leaves on the day, not before
+    assert User.objects.get(email="i.oneil@northfield.sch.uk").last_name == "O'Neil"
+
+
+def test_one_name_column_surname_first_or_not(client_for, admin_user, north):
+    checked = check(
+        client_for(admin_user),
+        north,
+        "Staff name,Work email",
+        '"Khan, Amira",a.khan@northfield.sch.uk',
+        "Mary Ann Smith,m.smith@northfield.sch.uk",
+    )
+    confirm(client_for(admin_user), north, checked)
+    assert User.objects.filter(first_name="Amira", last_name="Khan").exists()
+    assert User.objects.filter(first_name="Mary Ann", last_name="Smith").exists()
+
+
+def test_bad_rows_are_named_with_their_reason_and_nothing_can_be_imported(
+    client_for, admin_user, north, cedar
+):
+    outsider = UserFactory(
+        username="outsider",
+        first_name="Olga",
+        last_name="Outsider",
+        email="olga@northfield.sch.uk",
+        roles=[Role.USER],
+        roles__school=cedar,
+    )
+    checked = check(
+        client_for(admin_user),
+        north,
+        HEADER,
+        "Good,Person,good@northfield.sch.uk,Teacher,",
+        "No,Address,,Teacher,",
+        "Wrong,Domain,someone@gmail.com,Teacher,",
+        "Same,Again,GOOD@northfield.sch.uk,Teacher,",
+        "Bad,Date,bad.date@northfield.sch.uk,Teacher,31/02/2025",
+        '=HYPERLINK("http://evil.example"),X,formula@northfield.sch.uk,Teacher,',
+        "Olga,Moved,olga@northfield.sch.uk,Teacher,",
+        ",,noname@northfield.sch.uk,,",
+        "Not,Valid,not-an-address,,",
+    )
+
+    assert checked.context["token"] == ""  # all or nothing: no way to import
+    assert errors_of(checked) == {
+        3: "No e-mail address.",
+        4: "The e-mail address is not at northfield.sch.uk, nps.example.",
+        5: "The same e-mail address is on row 2.",
+        6: "The leaving date “31/02/2025” is not a date (use 18/07/2025 or 2025-07-18).",
+        7: 'The first name starts like a spreadsheet formula (“=HYPERLINK("http://evil.example")”).',
+        8: "This e-mail address belongs to an account this school cannot change: ask the ICT manager.",
+        9: "No name.",
+        10: "The e-mail address is not valid.",
+    }
+    assert not User.objects.filter(email="good@northfield.sch.uk").exists()
+    outsider.refresh_from_db()
+    assert (outsider.last_name, outsider.is_active) == ("Outsider", True)
+    assert not Membership.objects.filter(person=outsider, school=north).exists()
+    body = checked.content.decode()
+    assert "Outsider" not in body and "Cedar" not in body  # nothing of them is shown
+    listed = parse(body).testid("row-errors").text
+    assert "Row 6 (bad.date@northfield.sch.uk)" in listed
+
+
+def test_markup_in_a_name_is_shown_as_text(client_for, admin_user, north, reporter):
+    checked = check(
+        client_for(admin_user),
+        north,
+        "Name,Email",
+        "<script>alert(1)</script> <b>Bold</b>,markup@northfield.sch.uk",
+    )
+    body = checked.content.decode()
+    assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
+    confirm(client_for(admin_user), north, checked)
+    page = client_for(admin_user).get(url(north)).content.decode()
+    assert "<b>Bold</b>" not in page and "&lt;b&gt;Bold&lt;/b&gt;" in page
+
+
+def test_changes_are_shown_then_made(client_for, admin_user, north):
+    person = UserFactory(
+        username="hwood",
+        first_name="Helen",
+        last_name="Wood",
+        email="H.Wood@northfield.sch.uk",
+        job_title="Teacher",
+        roles=[Role.USER],
+        roles__school=north,
+    )
+    unchanged = UserFactory(
+        username="pgrant",
+        first_name="Paul",
+        last_name="Grant",
+        email="p.grant@northfield.sch.uk",
+        job_title="Office",
+        roles=[Role.USER],
+        roles__school=north,
+    )
+    lines = [
+        HEADER,
+        "Helen,Wood-Jones,h.wood@northfield.sch.uk,Head of science,",
+        "Paul,Grant,p.grant@northfield.sch.uk,Office,",
+    ]
+    checked = check(client_for(admin_user), north, *lines)
+    assert rows_of(checked, "update") == [2] and rows_of(checked, "unchanged") == [3]
+    changes = parse(checked.content.decode()).testid("plan-update").text
+    assert "Surname: Wood → Wood-Jones" in changes
+    assert "E-mail: H.Wood@northfield.sch.uk → h.wood@northfield.sch.uk" in changes
+    assert "Staff role: Teacher → Head of science" in changes
+
+    confirm(client_for(admin_user), north, checked)
+    person.refresh_from_db()
+    assert (person.last_name, person.email, person.job_title) == (
+        "Wood-Jones",
+        "h.wood@northfield.sch.uk",
+        "Head of science",
+    )
+    assert User.objects.filter(email__iexact="h.wood@northfield.sch.uk").count() == 1
+    # The same file again changes nothing.
+    again = check(client_for(admin_user), north, *lines)
+    assert rows_of(again, "unchanged") == [2, 3]
+    assert unchanged.pk in [s.user.pk for s in again.context["plan"].of("unchanged")]
+
+
+def test_a_person_of_another_school_of_the_organisation_joins_this_one(
+    client_for, admin_user, north, river
+):
+    person = UserFactory(
+        username="shared",
+        first_name="Sam",
+        last_name="Shared",
+        email="sam@northfield.sch.uk",
+        roles=[Role.TECHNICIAN],
+        roles__school=river,
+    )
+    checked = check(client_for(admin_user), north, "Name,Email", "Sam Shared,sam@northfield.sch.uk")
+    assert "Joins Northfield Primary (User role)" in parse(checked.content.decode()).text
+    confirm(client_for(admin_user), north, checked)
+    assert set(Membership.objects.filter(person=person).values_list("role", "school")) == {
+        (Role.TECHNICIAN, river.pk),
+        (Role.USER, north.pk),
+    }
+
+
+def test_someone_who_left_before_being_added_is_not_added(client_for, admin_user, north):
+    checked = check(
+        client_for(admin_user),
+        north,
+        HEADER,
+        "Gone,Before,gone@northfield.sch.uk,Teacher,2020-07-20",
+        "Here,Now,here@northfield.sch.uk,Teacher,",
+    )
+    assert rows_of(checked, "skipped") == [2]
+    confirm(client_for(admin_user), north, checked)
+    assert not User.objects.filter(email="gone@northfield.sch.uk").exists()
+    assert User.objects.filter(email="here@northfield.sch.uk").exists()
+
+
+def test_people_in_the_directory_but_not_in_the_file_are_listed_and_left_alone(
+    client_for, admin_user, north
+):
+    first = check(
+        client_for(admin_user),
+        north,
+        "Name,Email",
+        "Amira Khan,a@northfield.sch.uk",
+        "Paul Grant,p@northfield.sch.uk",
+    )
+    confirm(client_for(admin_user), north, first)
+    second = check(client_for(admin_user), north, "Name,Email", "Amira Khan,a@northfield.sch.uk")
+    assert "Paul Grant" in parse(second.content.decode()).testid("not-in-file").text
+    assert User.objects.get(email="p@northfield.sch.uk").is_active
+
+
+def test_the_people_changing_between_check_and_confirm_imports_nothing(
+    client_for, admin_user, north
+):
+    person = UserFactory(
+        username="hwood", first_name="Helen", last_name="Wood", email="h@northfield.sch.uk",
+        roles=[Role.USER], roles__school=north,
+    )  # fmt: skip
+    client = client_for(admin_user)
+    checked = check(
+        client, north, "Name,Email", "Helen Wood-Jones,h@northfield.sch.uk", "New One,n@nps.example"
+    )
+    User.objects.filter(pk=person.pk).update(last_name="Changed elsewhere")
+
+    again = confirm(client, north, checked)
+
+    assert again.status_code == 200
+    assert "nothing was imported" in parse(again.content.decode()).testid("plan-changed").text
+    assert not User.objects.filter(email="n@nps.example").exists()
+    person.refresh_from_db()
+    assert person.last_name == "Changed elsewhere"
+    assert "Surname: Changed elsewhere → Wood-Jones" in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("staff.xlsx", b"First name,Email\n", "is not a CSV file"),
+        ("staff.csv", b"PK\x03\x04\x14\x00\x06\x00", "This is an Excel workbook, not a CSV file"),
+        ("staff.csv", b"Name,Email\nA\x00B,a@northfield.sch.uk\n", "NUL characters"),
+        ("staff.csv", b"", "The submitted file is empty."),
+        ("staff.csv", b"   \n", "The file is empty"),
+        ("staff.csv", b"Name,Phone\nAmira,0161\n", "The file has no e-mail column"),
+        ("staff.csv", b"Email,Email\n", "Two columns are email"),
+        ("staff.csv", b"Role,Email\nTeacher,a@b.example\n", "The file has no name column"),
+        ("staff.csv", b"Name,Email\n" + b"x" * (1024 * 1024), "the limit is 1.0"),
+        ("staff.csv", b"Name,Email\n" + b"A,a@nps.example\n" * 5001, "at most 5,000"),
+    ],
+)
+def test_a_file_that_cannot_be_read_gets_a_message_next_to_the_field(
+    client_for, admin_user, north, name, data, message
+):
+    response = check(client_for(admin_user), north, name=name, raw=data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors["file"]
+    assert any(message in error for error in errors), errors
+    assert message in parse(response.content.decode()).testid("upload").text
+    assert not User.objects.filter(email__iendswith="nps.example").exists()
+    assert StaffRecord.objects.count() == 0
+
+
+def test_windows_and_utf16_exports_are_read(client_for, admin_user, north):
+    cp1252 = "Name,Email\nZoë Brontë,zoe@northfield.sch.uk\n".encode("cp1252")
+    checked = check(client_for(admin_user), north, raw=cp1252)
+    assert [s.row.first_name for s in checked.context["plan"].of("new")] == ["Zoë"]
+    utf16 = "Name\tEmail\nJosé Núñez\tjose@northfield.sch.uk\n".encode("utf-16")
+    checked = check(client_for(admin_user), north, raw=utf16)
+    assert [s.row.last_name for s in checked.context["plan"].of("new")] == ["Núñez"]
+
+
+# ---------------------------------------------------------------- who imports where
+
+
+def test_a_school_admin_imports_only_into_their_own_school(
+    client_for, school_admin, north, river, cedar
+):
+    client = client_for(school_admin)
+    assert client.get(reverse("staff_directory")).url == url(north)
+    assert client.get(url(north)).status_code == 200
+    for elsewhere in (river, cedar):
+        assert client.get(url(elsewhere)).status_code == 404
+        response = check(client, elsewhere, "Name,Email", "A B,ab@northfield.sch.uk")
+        assert response.status_code == 404
+    assert not User.objects.filter(email="ab@northfield.sch.uk").exists()
+
+
+def test_the_organisations_admin_imports_into_any_of_its_schools_only(
+    client_for, admin_user, north, river, cedar
+):
+    client = client_for(admin_user)
+    listing = parse(client.get(reverse("staff_directory")).content.decode())
+    schools = listing.testid("directory-schools").text
+    assert "Northfield Primary" in schools and "Riverside Secondary" in schools
+    assert "Cedar" not in schools
+    assert client.get(url(river)).status_code == 200
+    assert client.get(url(cedar)).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["reporter", "desk", "technician"])
+def test_other_roles_do_not_import(client_for, request, north, who):
+    client = client_for(request.getfixturevalue(who))
+    assert client.get(reverse("staff_directory")).status_code == 403
+    assert check(client, north, "Name,Email", "A B,ab@northfield.sch.uk").status_code == 404
+    assert not User.objects.filter(email="ab@northfield.sch.uk").exists()
+    assert "Staff directory" not in client.get(reverse("incidents:my_incidents")).content.decode()
+
+
+def test_a_confirmation_checked_for_one_school_is_refused_at_another(
+    client_for, admin_user, north, river
+):
+    client = client_for(admin_user)
+    checked = check(client, north, "Name,Email", "A B,ab@northfield.sch.uk")
+    response = client.post(url(river), {"confirm": checked.context["token"]}, follow=True)
+    assert "That check has expired or was made for another school" in response.content.decode()
+    tampered = client.post(url(north), {"confirm": checked.context["token"] + "x"}, follow=True)
+    assert "That check has expired" in tampered.content.decode()
+    assert not User.objects.filter(email="ab@northfield.sch.uk").exists()
+
+
+def test_the_menu_offers_the_directory_to_those_who_import(client_for, school_admin, north):
+    page = parse(client_for(school_admin).get(reverse("incidents:my_incidents")).content.decode())
+    assert reverse("staff_directory") in page.hrefs()
+
+
+def test_dates_in_the_future_are_recorded_not_carried_out(client_for, admin_user, north):
+    today = timezone.localdate()
+    checked = check(
+        client_for(admin_user),
+        north,
+        "Name,Email,Leaving date",
+        f"Soon Gone,soon@northfield.sch.uk,{(today + timedelta(days=1)).isoformat()}",
+    )
+    confirm(client_for(admin_user), north, checked)
+    record = StaffRecord.objects.get(person__email="soon@northfield.sch.uk")
+    assert record.leaves_on == today + timedelta(days=1) and record.left_on is None
+    assert record.person.is_active
+    assert isinstance(record.leaves_on, date)
+
+
+def test_the_import_page_marks_a_leaver_and_shows_them_in_the_directory(
+    client_for, admin_user, north
+):
+    leaver = UserFactory(
+        username="lena", first_name="Lena", last_name="Leaver", email="lena@northfield.sch.uk",
+        roles=[Role.USER], roles__school=north,
+    )  # fmt: skip
+    client = client_for(admin_user)
+    url = reverse("staff_import", args=[north.code])
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    upload = f"Name,Email,Leaving date\nLena Leaver,{leaver.email},{today}\n".encode()
+    checked = client.post(url, {"file": SimpleUploadedFile("s.csv", upload)})
+    leaving = parse(checked.content.decode()).testid("plan-leaves").text
+    assert "Lena Leaver" in leaving and "account switched off" in leaving
+    assert User.objects.get(pk=leaver.pk).is_active  # the dry run changed nothing
+    client.post(url, {"confirm": checked.context["token"]})
+    directory = parse(client.get(url).content.decode()).testid("directory").text
+    assert "Lena Leaver" in directory and "left" in directory
+
+
+def test_a_person_holding_roles_across_the_organisation_does_not_join_again(
+    client_for, admin_user, river, reporter
+):
+    checked = check(client_for(admin_user), river, "Name,Email", f"Rita Reporter,{reporter.email}")
+    assert rows_of(checked, "unchanged") == [2]
+
+
+def test_a_school_sized_file_goes_through_the_confirmation(client_for, admin_user, north):
+    lines = ["First name,Surname,Email,Staff role,Leaving date"] + [
+        f"Person{n},Surname{n},person{n}@northfield.sch.uk,Teaching assistant," for n in range(600)
+    ]
+    client = client_for(admin_user)
+    checked = check(client, north, *lines)
+    assert len(rows_of(checked, "new")) == 600
+    confirm(client, north, checked)
+    assert StaffRecord.objects.filter(school=north).count() == 600
+    again = check(client, north, *lines)
+    assert len(rows_of(again, "unchanged")) == 600
