@@ -237,3 +237,24 @@ def test_an_account_switched_off_in_the_admin_is_not_switched_on_by_a_list(schoo
         "first, or take the row out."
     ]
     assert not plan.can_apply
+
+
+def test_an_imported_person_chooses_their_first_password_by_reset(school, admin_user):
+    import_list(school, "Name,Email", "Nia New,nia@school.example", by=admin_user)
+    nia = User.objects.get(email="nia@school.example")
+    assert not nia.has_usable_password()
+
+    ask(Client(), "NIA@school.example")
+    run_queued()
+
+    assert [message.to for message in mail.outbox] == [["nia@school.example"]]
+    link = next(word for word in mail.outbox[0].body.split() if "/password/reset/" in word)
+    client = Client()
+    form = client.get(link, follow=True)
+    new_password = "a-long-new-password-42"
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert done.status_code == 302
+    assert sign_in(Client(), nia.username, new_password).status_code == 302
