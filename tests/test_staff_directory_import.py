@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from accounts.models import Membership, StaffRecord, User, default_organisation
 from accounts.roles import Role
-from tests.factories import OrganisationFactory, SchoolFactory, UserFactory
+from tests.factories import (
+    OrganisationFactory,
+    SchoolFactory,
+    SiteFactory,
+    UserFactory,
+    file_incident,
+)
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +193,7 @@ def test_bad_rows_are_named_with_their_reason_and_nothing_can_be_imported(
     assert "Row 6 (bad.date@northfield.sch.uk)" in listed
 
 
-def test_markup_in_a_name_is_shown_as_text(client_for, admin_user, north, reporter):
+def test_markup_in_a_name_is_shown_as_text(client_for, admin_user, north, desk):
     checked = check(
         client_for(admin_user),
         north,
@@ -199,6 +205,11 @@ def test_markup_in_a_name_is_shown_as_text(client_for, admin_user, north, report
     confirm(client_for(admin_user), north, checked)
     page = client_for(admin_user).get(url(north)).content.decode()
     assert "<b>Bold</b>" not in page and "&lt;b&gt;Bold&lt;/b&gt;" in page
+    person = User.objects.get(email="markup@northfield.sch.uk")
+    file_incident(person, site=SiteFactory(school=north, code="north-main"), summary="Escaped?")
+    queue = client_for(desk).get(reverse("incidents:desk_queue")).content.decode()
+    assert "Escaped?" in queue and "&lt;b&gt;Bold&lt;/b&gt;" in queue
+    assert "<b>Bold</b>" not in queue and "<script>alert(1)" not in queue
 
 
 def test_changes_are_shown_then_made(client_for, admin_user, north):
@@ -462,3 +473,23 @@ def test_a_school_sized_file_goes_through_the_confirmation(client_for, admin_use
     assert StaffRecord.objects.filter(school=north).count() == 600
     again = check(client, north, *lines)
     assert len(rows_of(again, "unchanged")) == 600
+
+
+def test_the_directory_page_runs_the_same_queries_for_few_or_many_people(
+    client_for, admin_user, north
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(admin_user)
+
+    def queries_with(count):
+        for n in range(StaffRecord.objects.count(), count):
+            person = UserFactory(username=f"p{n}", roles=[Role.USER], roles__school=north)
+            StaffRecord.objects.create(school=north, person=person, staff_role="Teacher")
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url(north))
+        assert len(parse(page.content.decode()).testid("directory").find_all("tr")) == count + 1
+        return len(captured)
+
+    assert queries_with(2) == queries_with(25)

@@ -258,3 +258,25 @@ def test_an_imported_person_chooses_their_first_password_by_reset(school, admin_
     )
     assert done.status_code == 302
     assert sign_in(Client(), nia.username, new_password).status_code == 302
+
+
+def test_a_leaver_stays_in_their_organisations_people_and_out_of_any_other(
+    client_for, leaver, school, admin_user
+):
+    from tests.factories import OrganisationFactory
+
+    stranger_admin = UserFactory(
+        username="council-admin",
+        roles=[Role.ADMIN],
+        roles__organisation=OrganisationFactory(name="Other council"),
+    )
+    leaves(leaver, school, admin_user)
+    people = reverse("admin:accounts_user_changelist")
+
+    ours = client_for(admin_user).get(people).content.decode()
+    theirs = client_for(stranger_admin).get(people).content.decode()
+
+    assert "lena@school.example" in ours
+    assert "lena@school.example" not in theirs
+    change = reverse("admin:accounts_user_change", args=[leaver.pk])
+    assert client_for(stranger_admin).get(change).status_code in (302, 404)
