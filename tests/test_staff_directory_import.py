@@ -493,3 +493,20 @@ def test_the_directory_page_runs_the_same_queries_for_few_or_many_people(
         return len(captured)
 
     assert queries_with(2) == queries_with(25)
+
+
+def test_line_breaks_and_control_characters_in_a_cell_become_one_line(
+    client_for, admin_user, north
+):
+    checked = check(
+        client_for(admin_user),
+        north,
+        raw=b'First name,Surname,Email,Staff role\n"Amira\nJane",Kh\x07an\xe2\x80\xae,'
+        b'a@northfield.sch.uk,"Year 5\r\nteacher"\n',
+    )
+    (step,) = checked.context["plan"].of("new")
+    assert (step.row.first_name, step.row.last_name, step.row.staff_role) == (
+        "Amira Jane",
+        "Khan",
+        "Year 5 teacher",
+    )

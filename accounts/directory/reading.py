@@ -53,6 +53,8 @@ HEADERS = {
 _COLUMN_OF = {spelling: column for column, names in HEADERS.items() for spelling in names}
 # A cell that a spreadsheet would run as a formula when the list is opened again.
 _FORMULA = re.compile(r"^[=+\-@\t\r]")
+# Line breaks and tabs inside a quoted cell: a name or a role is one line.
+_BREAKS = re.compile(r"[\t\r\n\v\f\u2028\u2029\x85]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 
 
@@ -136,7 +138,7 @@ def parse_date(text: str) -> date:
 def _cell(values: list[str], index: int | None) -> str:
     if index is None or index >= len(values):
         return ""
-    return _CONTROLS.sub("", values[index].replace("\t", " ")).strip()
+    return " ".join(_CONTROLS.sub("", _BREAKS.sub(" ", values[index])).split())
 
 
 def _split_name(full: str) -> tuple[str, str]:
