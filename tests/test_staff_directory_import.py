@@ -1,6 +1,6 @@
 """Importing a school's staff list from its management information system: the file is
 checked first (a dry run that writes nothing), each bad row is named with its reason,
-and a confirmed file is imported all rows or none, only by the school's admins."""
+and a confirmed file is imported all rows or none."""
 
 from datetime import date, timedelta
 
@@ -9,70 +9,44 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, StaffRecord, User, default_organisation
+from accounts.models import Membership, StaffRecord, User
 from accounts.roles import Role
-from tests.factories import (
-    OrganisationFactory,
-    SchoolFactory,
-    SiteFactory,
-    UserFactory,
-    file_incident,
+from tests.directory_helpers import (
+    HEADER,
+    check,
+    confirm,
+    errors_of,
+    make_cedar,
+    make_north,
+    make_river,
+    make_school_admin,
+    rows_of,
+    url,
 )
+from tests.factories import SiteFactory, UserFactory, file_incident
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
-HEADER = "First name,Surname,Email,Staff role,Leaving date"
 
 
 @pytest.fixture
 def north(db):
-    return SchoolFactory(
-        organisation=default_organisation(),
-        name="Northfield Primary",
-        code="north",
-        email_domains="northfield.sch.uk\nnps.example",
-    )
+    return make_north()
 
 
 @pytest.fixture
 def river(north):
-    return SchoolFactory(organisation=north.organisation, name="Riverside Secondary", code="river")
+    return make_river(north)
 
 
 @pytest.fixture
 def cedar(db):
-    return SchoolFactory(
-        organisation=OrganisationFactory(name="Other council"), name="Cedar School", code="cedar"
-    )
+    return make_cedar()
 
 
 @pytest.fixture
 def school_admin(north):
-    return UserFactory(username="bursar", roles=[Role.SCHOOL_ADMIN], roles__school=north)
-
-
-def url(school):
-    return reverse("staff_import", args=[school.code])
-
-
-def check(client, school, *lines, name="staff.csv", encoding="utf-8", raw=None):
-    data = raw if raw is not None else ("\n".join(lines) + "\n").encode(encoding)
-    upload = SimpleUploadedFile(name, data, content_type="text/csv")
-    return client.post(url(school), {"file": upload})
-
-
-def confirm(client, school, checked):
-    token = checked.context["token"]
-    assert token, "the dry run offered no confirmation"
-    return client.post(url(school), {"confirm": token})
-
-
-def rows_of(checked, kind) -> list[int]:
-    return [step.row.number for step in checked.context["plan"].of(kind)]
-
-
-def errors_of(checked) -> dict[int, str]:
-    return {error.number: error.message for error in checked.context["plan"].errors}
+    return make_school_admin(north)
 
 
 def test_a_good_file_is_checked_then_imported_as_users_of_the_school(
@@ -111,39 +85,6 @@ def test_a_good_file_is_checked_then_imported_as_users_of_the_school(
     page = client.get(url(north))
     assert "Staff list imported: 2 new, 0 changed, 0 left, 0 unchanged." in page.content.decode()
     assert "a.khan@northfield.sch.uk" in parse(page.content.decode()).testid("directory").text
-
-
-def test_a_real_export_with_its_own_spellings_a_bom_semicolons_and_uk_dates(
-    client_for, admin_user, north
-):
-    later = (timezone.localdate() + timedelta(days=30)).strftime("%d/%m/%Y")
-    checked = check(
-        admin_user and client_for(admin_user),
-        north,
-        "\ufeffTitle;Forename;Legal Surname;E-mail Address;Job Title;Date of Leaving",
-        f"Mrs;Helen;Wood;h.wood@northfield.sch.uk;Head of science;{later}",
-        "Mr;Ian;O'Neil;i.oneil@northfield.sch.uk;;",
-    )
-    assert errors_of(checked) == {}
-    assert checked.context["plan"].reading.ignored_columns == ["Title"]
-    confirm(client_for(admin_user), north, checked)
-    helen = StaffRecord.objects.get(person__email="h.wood@northfield.sch.uk")
-    assert helen.leaves_on == timezone.localdate() + timedelta(days=30)
-    assert helen.person.is_active and helen.left_on is None  # leaves on the day, not before
-    assert User.objects.get(email="i.oneil@northfield.sch.uk").last_name == "O'Neil"
-
-
-def test_one_name_column_surname_first_or_not(client_for, admin_user, north):
-    checked = check(
-        client_for(admin_user),
-        north,
-        "Staff name,Work email",
-        '"Khan, Amira",a.khan@northfield.sch.uk',
-        "Mary Ann Smith,m.smith@northfield.sch.uk",
-    )
-    confirm(client_for(admin_user), north, checked)
-    assert User.objects.filter(first_name="Amira", last_name="Khan").exists()
-    assert User.objects.filter(first_name="Mary Ann", last_name="Smith").exists()
 
 
 def test_bad_rows_are_named_with_their_reason_and_nothing_can_be_imported(
@@ -330,96 +271,6 @@ def test_the_people_changing_between_check_and_confirm_imports_nothing(
     assert "Surname: Changed elsewhere → Wood-Jones" in again.content.decode()
 
 
-@pytest.mark.parametrize(
-    ("name", "data", "message"),
-    [
-        ("staff.xlsx", b"First name,Email\n", "is not a CSV file"),
-        ("staff.csv", b"PK\x03\x04\x14\x00\x06\x00", "This is an Excel workbook, not a CSV file"),
-        ("staff.csv", b"Name,Email\nA\x00B,a@northfield.sch.uk\n", "NUL characters"),
-        ("staff.csv", b"", "The submitted file is empty."),
-        ("staff.csv", b"   \n", "The file is empty"),
-        ("staff.csv", b"Name,Phone\nAmira,0161\n", "The file has no e-mail column"),
-        ("staff.csv", b"Email,Email\n", "Two columns are email"),
-        ("staff.csv", b"Role,Email\nTeacher,a@b.example\n", "The file has no name column"),
-        ("staff.csv", b"Name,Email\n" + b"x" * (1024 * 1024), "the limit is 1.0"),
-        ("staff.csv", b"Name,Email\n" + b"A,a@nps.example\n" * 5001, "at most 5,000"),
-    ],
-)
-def test_a_file_that_cannot_be_read_gets_a_message_next_to_the_field(
-    client_for, admin_user, north, name, data, message
-):
-    response = check(client_for(admin_user), north, name=name, raw=data)
-    assert response.status_code == 200
-    errors = response.context["form"].errors["file"]
-    assert any(message in error for error in errors), errors
-    assert message in parse(response.content.decode()).testid("upload").text
-    assert not User.objects.filter(email__iendswith="nps.example").exists()
-    assert StaffRecord.objects.count() == 0
-
-
-def test_windows_and_utf16_exports_are_read(client_for, admin_user, north):
-    cp1252 = "Name,Email\nZoë Brontë,zoe@northfield.sch.uk\n".encode("cp1252")
-    checked = check(client_for(admin_user), north, raw=cp1252)
-    assert [s.row.first_name for s in checked.context["plan"].of("new")] == ["Zoë"]
-    utf16 = "Name\tEmail\nJosé Núñez\tjose@northfield.sch.uk\n".encode("utf-16")
-    checked = check(client_for(admin_user), north, raw=utf16)
-    assert [s.row.last_name for s in checked.context["plan"].of("new")] == ["Núñez"]
-
-
-# ---------------------------------------------------------------- who imports where
-
-
-def test_a_school_admin_imports_only_into_their_own_school(
-    client_for, school_admin, north, river, cedar
-):
-    client = client_for(school_admin)
-    assert client.get(reverse("staff_directory")).url == url(north)
-    assert client.get(url(north)).status_code == 200
-    for elsewhere in (river, cedar):
-        assert client.get(url(elsewhere)).status_code == 404
-        response = check(client, elsewhere, "Name,Email", "A B,ab@northfield.sch.uk")
-        assert response.status_code == 404
-    assert not User.objects.filter(email="ab@northfield.sch.uk").exists()
-
-
-def test_the_organisations_admin_imports_into_any_of_its_schools_only(
-    client_for, admin_user, north, river, cedar
-):
-    client = client_for(admin_user)
-    listing = parse(client.get(reverse("staff_directory")).content.decode())
-    schools = listing.testid("directory-schools").text
-    assert "Northfield Primary" in schools and "Riverside Secondary" in schools
-    assert "Cedar" not in schools
-    assert client.get(url(river)).status_code == 200
-    assert client.get(url(cedar)).status_code == 404
-
-
-@pytest.mark.parametrize("who", ["reporter", "desk", "technician"])
-def test_other_roles_do_not_import(client_for, request, north, who):
-    client = client_for(request.getfixturevalue(who))
-    assert client.get(reverse("staff_directory")).status_code == 403
-    assert check(client, north, "Name,Email", "A B,ab@northfield.sch.uk").status_code == 404
-    assert not User.objects.filter(email="ab@northfield.sch.uk").exists()
-    assert "Staff directory" not in client.get(reverse("incidents:my_incidents")).content.decode()
-
-
-def test_a_confirmation_checked_for_one_school_is_refused_at_another(
-    client_for, admin_user, north, river
-):
-    client = client_for(admin_user)
-    checked = check(client, north, "Name,Email", "A B,ab@northfield.sch.uk")
-    response = client.post(url(river), {"confirm": checked.context["token"]}, follow=True)
-    assert "That check has expired or was made for another school" in response.content.decode()
-    tampered = client.post(url(north), {"confirm": checked.context["token"] + "x"}, follow=True)
-    assert "That check has expired" in tampered.content.decode()
-    assert not User.objects.filter(email="ab@northfield.sch.uk").exists()
-
-
-def test_the_menu_offers_the_directory_to_those_who_import(client_for, school_admin, north):
-    page = parse(client_for(school_admin).get(reverse("incidents:my_incidents")).content.decode())
-    assert reverse("staff_directory") in page.hrefs()
-
-
 def test_dates_in_the_future_are_recorded_not_carried_out(client_for, admin_user, north):
     today = timezone.localdate()
     checked = check(
@@ -493,20 +344,3 @@ def test_the_directory_page_runs_the_same_queries_for_few_or_many_people(
         return len(captured)
 
     assert queries_with(2) == queries_with(25)
-
-
-def test_line_breaks_and_control_characters_in_a_cell_become_one_line(
-    client_for, admin_user, north
-):
-    checked = check(
-        client_for(admin_user),
-        north,
-        raw=b'First name,Surname,Email,Staff role\n"Amira\nJane",Kh\x07an\xe2\x80\xae,'
-        b'a@northfield.sch.uk,"Year 5\r\nteacher"\n',
-    )
-    (step,) = checked.context["plan"].of("new")
-    assert (step.row.first_name, step.row.last_name, step.row.staff_role) == (
-        "Amira Jane",
-        "Khan",
-        "Year 5 teacher",
-    )
