@@ -280,3 +280,34 @@ def test_a_leaver_stays_in_their_organisations_people_and_out_of_any_other(
     assert "lena@school.example" not in theirs
     change = reverse("admin:accounts_user_change", args=[leaver.pk])
     assert client_for(stranger_admin).get(change).status_code in (302, 404)
+
+
+def test_the_dry_run_warns_of_a_leavers_open_calls(
+    client_for, school, site, reporter, desk, admin_user
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from incidents import workflow
+
+    tech = UserFactory(
+        username="tina", first_name="Tina", last_name="Tech", email="tina@school.example",
+        roles=[Role.TECHNICIAN], roles__school=school,
+    )  # fmt: skip
+    incident = file_incident(reporter, site=site)
+    workflow.incident_accept(
+        version=workflow.current_version(incident), incident=incident, by=desk,
+        category=None, impact=2, urgency=2,
+    )  # fmt: skip
+    workflow.incident_request_technician(
+        version=workflow.current_version(incident), incident=incident, by=desk, technician=tech
+    )
+    today = timezone.localdate().isoformat()
+    upload = f"Name,Email,Leaving date\nTina Tech,{tech.email},{today}\n".encode()
+
+    checked = client_for(admin_user).post(
+        reverse("staff_import", args=[school.code]), {"file": SimpleUploadedFile("s.csv", upload)}
+    )
+
+    assert [step.open_calls for step in checked.context["plan"].of("leaves")] == [1]
+    warning = parse(checked.content.decode()).testid("open-calls").text
+    assert "1 open call here still name them" in warning

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -40,6 +41,7 @@ class Step:
     joins: bool = False  # gets the User role at the school
     returns: bool = False  # an account switched off when they left is switched on again
     keeps_account: bool = False  # a leaver who still holds roles elsewhere
+    open_calls: int = 0  # a leaver's open calls at the school, as owner or technician
     leaves_on: date | None = None  # the leaving date to record
 
 
@@ -163,6 +165,7 @@ def plan_import(school: School, reading: Reading, today: date | None = None) -> 
             errors.append(step)
         else:
             steps.append(step)
+    _count_open_calls(school, [step for step in steps if step.kind == LEAVES])
     matched = [step.user.pk for step in steps if step.user is not None]
     not_in_file = list(
         StaffRecord.objects.filter(school=school, left_on__isnull=True)
@@ -171,6 +174,26 @@ def plan_import(school: School, reading: Reading, today: date | None = None) -> 
     )
     errors.sort(key=lambda error: error.number)
     return Plan(school, reading, steps, errors, not_in_file, today)
+
+
+def _count_open_calls(school: School, leavers: list[Step]) -> None:
+    """How many open calls at the school each leaver still owns or works on: they stay
+    theirs (and keep their name) until the desk hands them over."""
+    if not leavers:
+        return
+    from incidents.models import Incident
+    from incidents.models.states import OPEN_STATUSES
+
+    ids = [step.user.pk for step in leavers]
+    calls = Incident.objects.filter(school=school, status__in=OPEN_STATUSES).filter(
+        Q(owner__in=ids) | Q(assignee__in=ids)
+    )
+    counts: dict[int, int] = {}
+    for owner, assignee in calls.values_list("owner_id", "assignee_id"):
+        for person in {owner, assignee} & set(ids):
+            counts[person] = counts.get(person, 0) + 1
+    for step in leavers:
+        step.open_calls = counts.get(step.user.pk, 0)
 
 
 def _step(known: _Known, reading: Reading, row: Person, user: Any, today: date) -> Step | RowError:
