@@ -1,7 +1,8 @@
 """People, organisations, schools and memberships in the admin site.
 
 A support admin sees the people of the organisations they administer (and people
-who belong nowhere yet, so that a new account can be given its first role), their
+who belong nowhere yet, so that a new account can be given its first role; a leaver
+whose roles ended still belongs to the organisation of their staff record), their
 schools and the memberships there; a superuser sees everything.
 """
 
@@ -78,14 +79,24 @@ class MembershipAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+def _people_of(organisations) -> Q:
+    """People of these organisations (a role there, or a staff record at one of their
+    schools: leavers keep theirs), and people of none yet."""
+    return Q(
+        pk__in=User.objects.filter(
+            Q(memberships__organisation__in=organisations)
+            | Q(staff_records__school__organisation__in=organisations)
+            | Q(memberships__isnull=True, staff_records__isnull=True)
+        ).values("pk")
+    )
+
+
 def people_for_admin(request):
     """The people of the organisations the person administers, and those of none."""
     organisations = _organisations(request)
     if organisations is None:
         return User.objects.all()
-    return User.objects.filter(
-        Q(memberships__organisation__in=organisations) | Q(memberships__isnull=True)
-    ).distinct()
+    return User.objects.filter(_people_of(organisations))
 
 
 @admin.register(User)
@@ -120,10 +131,7 @@ class UserAdmin(BaseUserAdmin):
         qs = super().get_queryset(request)
         organisations = _organisations(request)
         if organisations is not None:
-            people = User.objects.filter(
-                Q(memberships__organisation__in=organisations) | Q(memberships__isnull=True)
-            )
-            qs = qs.filter(pk__in=people.values("pk"))
+            qs = qs.filter(_people_of(organisations))
         return qs.prefetch_related("memberships__school", "memberships__organisation")
 
     @admin.display(description="roles")

@@ -12,6 +12,7 @@ def roles(request):
             "technician": role_checks.is_technician(user),
             "admin": role_checks.is_support_admin(user) or role_checks.is_school_admin(user),
             "staff": role_checks.is_support_staff(user),
+            "directory": bool(role_checks.directory_schools(user)),
         },
         "unread_notifications": SimpleLazyObject(lambda: _unread(user)),
     }

@@ -185,3 +185,35 @@ def default_organisation_id() -> int:
 
 def default_school_id() -> int:
     return default_school().pk
+
+
+class StaffRecord(models.Model):
+    """A person as the school's management information system lists them
+    (`accounts.directory`): their staff role there and their leaving date.
+
+    Kept after they leave, so the school still knows who left and when; the person's
+    account is never deleted (their incidents and call-log entries keep their name).
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff_records")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_records"
+    )
+    staff_role = models.CharField(max_length=120, blank=True)
+    leaves_on = models.DateField("leaving date", null=True, blank=True)
+    left_on = models.DateField(
+        null=True, blank=True, help_text="When their leaving took effect here."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["school__name", "person__last_name", "person__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "person"], name="staff_record_once_per_school"
+            ),
+        ]
+        indexes = [models.Index(fields=["leaves_on", "left_on"], name="staff_record_due")]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.school}"

@@ -13,8 +13,10 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.mail import EmailMultiAlternatives
 from django.http import HttpResponse
 from django.tasks import task
@@ -40,7 +42,26 @@ def _requests_since(**kwargs) -> int:
 
 
 class _ResetMail(PasswordResetForm):
-    """Django's reset e-mail, but a mail server failure is raised, not logged and lost."""
+    """Django's reset e-mail, but a mail server failure is raised, not logged and lost.
+
+    Besides people with a password, it reaches people imported from their school's
+    staff list who have never signed in (they have no password yet): this is how
+    they choose their first one. Nobody inactive ever gets one (leavers).
+    """
+
+    def get_users(self, email):
+        yield from super().get_users(email)
+        yield from (
+            get_user_model()
+            .objects.filter(
+                email__iexact=email,
+                is_active=True,
+                last_login__isnull=True,
+                staff_records__isnull=False,
+            )
+            .filter(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+            .distinct()
+        )
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):  # fmt: skip

@@ -230,6 +230,12 @@ def catalogue_organisations(user: Any) -> frozenset[int]:
     return organisations_where(user, Role.ADMIN, Role.SCHOOL_ADMIN)
 
 
+def directory_schools(user: Any) -> frozenset[int]:
+    """The schools whose staff directory the person imports: where they are support
+    admin (an organisation's admin: all its schools) or school admin."""
+    return schools_where(user, Role.ADMIN, Role.SCHOOL_ADMIN)
+
+
 def home_url_name(user: Any) -> str:
     """Where a person lands after signing in: the place of their main role."""
     if is_desk(user):
@@ -293,3 +299,32 @@ def grant(user: Any, *roles: str, school: Any = None, organisation: Any = None) 
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     forget(user)
+
+
+def end_roles_at(user: Any, school: Any) -> bool:
+    """Take away every role the person holds at this school (they left it).
+
+    Roles held organisation-wide or at other schools stay. Without any role left
+    anywhere the account is switched off (`is_active=False`: no sign-in by any
+    route); it is never deleted. The admin site's groups go when no role that needs
+    them is left. Returns whether the account is still active.
+    """
+    from django.contrib.auth.models import Group
+
+    from .models import Membership
+
+    Membership.objects.filter(person=user, school=_school_id(school)).delete()
+    remaining = set(Membership.objects.filter(person=user).values_list("role", flat=True))
+    changed = []
+    if not remaining and user.is_active:
+        user.is_active = False
+        changed.append("is_active")
+    if not remaining & set(ADMIN_SITE_ROLES) and not user.is_superuser:
+        user.groups.remove(*Group.objects.filter(name__in=ADMIN_SITE_ROLES))
+        if user.is_staff:
+            user.is_staff = False
+            changed.append("is_staff")
+    if changed:
+        user.save(update_fields=changed)
+    forget(user)
+    return user.is_active

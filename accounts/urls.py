@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
+from .directory import views as directory
 from .password_reset import PasswordResetView
 
 urlpatterns = [
@@ -12,6 +13,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/email/", views.mail_preferences, name="mail_preferences"),
+    # The staff directory: a school's staff list from its management information system.
+    path("staff/", directory.choose_school, name="staff_directory"),
+    path("staff/<slug:code>/import/", directory.import_staff, name="staff_import"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"
