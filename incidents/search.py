@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Page, Paginator
-from django.db import connections
+from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
@@ -266,8 +266,17 @@ def count_cap() -> int:
 
 
 class CappedPaginator(Paginator):
-    """Pages of a search: counts at most `cap` + 1 rows; `capped` says there are more
-    than `cap` (the last page shown is then the cap's)."""
+    """Pages of a search, newest first, counted up to `cap` + 1 rows; `capped` says
+    there are more than `cap` (the last page offered is then the cap's).
+
+    The count reads the matching ids, in no order, through the GIN index: that is
+    cheap however common the words. When there are no more than the cap, the page
+    is then fetched by those ids, so a search the planner wrongly takes for a
+    common one (a word or phrase it has no statistics for) never walks the whole
+    table newest first looking for matches that are not there. More than the cap
+    means the matches are common enough for the newest-first walk to stop soon,
+    and that walk is what the page then does.
+    """
 
     def __init__(self, rows: QuerySet, per_page: int, *, cap: int | None = None) -> None:
         super().__init__(rows, per_page)
@@ -275,8 +284,12 @@ class CappedPaginator(Paginator):
         self.cap = count_cap() if cap is None else cap
 
     @cached_property
+    def matching_ids(self) -> list[int]:
+        return list(self.rows.order_by().values_list("pk", flat=True)[: self.cap + 1])
+
+    @cached_property
     def count(self) -> int:
-        return self.rows[: self.cap + 1].count()
+        return len(self.matching_ids)
 
     @property
     def capped(self) -> bool:
@@ -286,4 +299,20 @@ class CappedPaginator(Paginator):
         """As `Paginator.page`, but a page is never cut short at the capped count."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        return Page(self.rows[bottom : bottom + self.per_page], number, self)
+        if not self.capped:
+            rows = self.rows.filter(pk__in=self.matching_ids)
+            return Page(rows[bottom : bottom + self.per_page], number, self)
+        return Page(self._newest_first(bottom), number, self)
+
+    def _newest_first(self, bottom: int) -> list[Any]:
+        """More matches than the cap: walk the incidents newest first and stop at the
+        page. PostgreSQL, misled by words that go together (a phrase it takes for
+        rare because each word is), would rather collect all of them through the
+        index and sort: tens of thousands of rows for one page."""
+        rows = self.rows[bottom : bottom + self.per_page]
+        connection = connections[self.rows.db]
+        if connection.vendor != "postgresql":
+            return list(rows)
+        with transaction.atomic(using=self.rows.db), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            return list(rows)
