@@ -200,6 +200,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # How long after resolution a user may still say "it is not fixed".
 REOPEN_WINDOW_DAYS = env_int("REOPEN_WINDOW_DAYS", 10)
+# A search counts its results up to this many, then says "more than".
+SEARCH_COUNT_CAP = env_int("SEARCH_COUNT_CAP", 1000)
 # Reminders (`manage.py send_reminders`): after how many school days the desk hears of
 # a resolved call nobody closed, and the user of a sheet still waiting for their answer.
 REMIND_NOT_CLOSED_SCHOOL_DAYS = env_int("REMIND_NOT_CLOSED_SCHOOL_DAYS", 3)

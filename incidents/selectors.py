@@ -408,15 +408,16 @@ def matching_articles(
 
 
 def _text_search_rank(words: list[str]) -> Any:
-    """PostgreSQL's rank of an article for any of the words, stemmed."""
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    """PostgreSQL's rank of an article for any of the words, stemmed: the query is
+    built as the desk's search builds it (`incidents.search`), any word matching."""
+    from django.contrib.postgres.search import SearchRank, SearchVector
+
+    from incidents.search import CONFIG, Term, search_query
 
     if not words:
         return Value(0.0, output_field=FloatField())
-    config = "english"
-    query = SearchQuery(words[0], config=config)
-    for word in words[1:]:
-        query |= SearchQuery(word, config=config)
+    config = CONFIG
+    query = search_query([Term(word) for word in words], any_term=True)
     document = (
         SearchVector("title", config=config, weight="A")
         + SearchVector("keywords", "symptoms", config=config, weight="B")

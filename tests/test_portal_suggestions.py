@@ -119,3 +119,9 @@ def test_search_words_keep_the_typed_order_once_each():
         "pages",
         "toner",
     ]
+
+
+def test_what_the_teacher_types_is_never_read_as_query_syntax(demo_articles, desk):
+    found = titles(selectors.matching_articles(desk, text="printer's 'blank' pages: & | ! <->"))
+
+    assert found[0] == PRINTER

@@ -8,12 +8,10 @@ string; a value a filter cannot read makes the form invalid (the view answers
 """
 
 from datetime import datetime, time
-from typing import Any
 
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db import connections
 from django.db.models import (
     OuterRef,
     Q,
@@ -34,19 +32,13 @@ from incidents.models import (
     Category,
     Equipment,
     Incident,
-    IncidentSheet,
     Priority,
     Room,
     Site,
     Status,
-    parse_reference,
 )
 from incidents.priority_set import priority_set_expression
-
-# PostgreSQL full-text search: the documents below are indexed by GIN indexes of
-# the very same expressions (migration 0002), so a search reads the indexes.
-SEARCH_CONFIG = "english"
-SHEET_SEARCH_FIELDS = ("expected", "happened", "checked", "further_info")
+from incidents.search import search_incidents
 
 OPEN, ALL = "open", "all"
 STATE_CHOICES = [(OPEN, "All open"), *STAFF_STATUS_LABELS.items(), (ALL, "All")]
@@ -124,71 +116,6 @@ def queue_queryset(
             latest_public=Subquery(entries.values("is_public")[:1]),
         )
     return qs
-
-
-# ---------------------------------------------------------------- search
-
-
-def search_incidents(qs: QuerySet[Incident], text: str) -> QuerySet[Incident]:
-    """Reference (INC-000123 or 123), summary, sheet answers and call-log text.
-
-    PostgreSQL: full-text search (every word, stemmed) through GIN indexes.
-    Elsewhere (SQLite): every word as a case-insensitive match somewhere. Any
-    input is safe: it only ever reaches the database as a bound parameter.
-    """
-    text = text.strip()
-    if not text:
-        return qs
-    pk = parse_reference("INC", text)
-    if connections[qs.db].vendor == "postgresql":
-        return qs.filter(pk__in=_full_text_matches(text, pk))
-    matches = _word_match(text)
-    if pk is not None:
-        matches |= Q(pk=pk)
-    return qs.filter(matches)
-
-
-def _full_text_matches(text: str, pk: int | None) -> QuerySet:
-    """The ids of the matching incidents: one union of index scans, which the
-    database joins to the incidents rather than testing every incident."""
-    from django.contrib.postgres.search import SearchQuery, SearchVector
-
-    query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-    summaries = (
-        Incident.objects.alias(document=SearchVector("summary", config=SEARCH_CONFIG))
-        .filter(document=query)
-        .values("pk")
-    )
-    sheets = (
-        IncidentSheet.objects.alias(
-            document=SearchVector(*SHEET_SEARCH_FIELDS, config=SEARCH_CONFIG)
-        )
-        .filter(document=query)
-        .values("incident_id")
-    )
-    entries = (
-        CallLogEntry.objects.alias(document=SearchVector("text", config=SEARCH_CONFIG))
-        .filter(document=query)
-        .values("incident_id")
-    )
-    sources: list[QuerySet[Any, Any]] = [sheets, entries]
-    if pk is not None:
-        sources.append(Incident.objects.filter(pk=pk).values("pk"))
-    return summaries.order_by().union(*(source.order_by() for source in sources))
-
-
-def _word_match(text: str) -> Q:
-    matches = Q()
-    for word in text.split()[:6]:
-        answers = Q()
-        for field in SHEET_SEARCH_FIELDS:
-            answers |= Q(**{f"{field}__icontains": word})
-        matches &= (
-            Q(summary__icontains=word)
-            | Q(pk__in=IncidentSheet.objects.filter(answers).values("incident_id"))
-            | Q(pk__in=CallLogEntry.objects.filter(text__icontains=word).values("incident_id"))
-        )
-    return matches
 
 
 # ---------------------------------------------------------------- the filter set

@@ -7,6 +7,7 @@ call log and diagnostics in `calllog`; consultations with support groups in
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorExact
 from django.db import models
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
@@ -47,9 +48,27 @@ class ResolutionKind(models.TextChoices):
     WORKAROUND = "workaround", "Workaround"
 
 
+class SearchDocumentField(models.Field):
+    """The incident's words for search (see `incidents.search`): a `tsvector` on
+    PostgreSQL (`document=SearchQuery(...)` is `@@`), plain text on other databases."""
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
+SearchDocumentField.register_lookup(SearchVectorExact)
+
+
 class IncidentQuerySet(models.QuerySet):
     def delete(self):
         raise ProtectedError("Incidents are never deleted: close them instead.", self)
+
+
+class IncidentManager(models.Manager.from_queryset(IncidentQuerySet)):  # type: ignore[misc]
+    def get_queryset(self) -> IncidentQuerySet:
+        # Pages never show the search document, and a record loaded without it never
+        # writes a stale copy back when saved.
+        return super().get_queryset().defer("search_document")
 
 
 class Incident(models.Model):
@@ -204,8 +223,11 @@ class Incident(models.Model):
     # One incident per submitted form, however often it is posted.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     version = models.PositiveIntegerField(default=1)
+    # Summary, sheet answers and call-log text in one document, rewritten by the
+    # workflow whenever one of them changes (`incidents.search.refresh_search_document`).
+    search_document = SearchDocumentField(null=True, blank=True, editable=False)
 
-    objects = IncidentQuerySet.as_manager()
+    objects = IncidentManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -3,8 +3,9 @@
 `transition` locks the row, checks who, the version the person was looking at
 and the move's state and guards (from the move table in `rules`), lets the move
 make its domain changes on a `Step`, then saves only the changed fields, writes
-the history entries and queues the notifications, all in one transaction: a
-move that fails leaves none of them behind.
+the history entries, rewrites the search document when the words changed and
+queues the notifications, all in one transaction: a move that fails leaves none
+of them behind.
 """
 
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from incidents.models import (
     Problem,
     ProblemLogEntry,
 )
+from incidents.search import refresh_search_document
 from incidents.targets import sync_clock
 
 from .errors import Conflict, NotAllowed
@@ -55,6 +57,9 @@ class Step:
     entries: list[_Entry] = field(default_factory=list)
     messages: list[dict[str, Any]] = field(default_factory=list)
     unchanged: bool = False
+    # The move changed words the incident is searched by outside the record itself
+    # (its sheet): see `reindex`.
+    words_changed: bool = False
 
     @property
     def incident(self) -> Incident:
@@ -101,6 +106,19 @@ class Step:
         ):
             self.tell_owner(template, **context)
 
+    def reindex(self) -> None:
+        """The move changed the sheet's answers: rewrite the search document too.
+        (A new summary or an entry with typed text is noticed without asking.)"""
+        self.words_changed = True
+
+    @property
+    def changes_search_words(self) -> bool:
+        return (
+            self.words_changed
+            or "summary" in self.fields
+            or any(entry.text for entry in self.entries)
+        )
+
     def nothing_to_do(self) -> None:
         """The move changes nothing (it was already done): no save, no entry."""
         self.unchanged = True
@@ -146,6 +164,8 @@ def transition(
             return
         _save(step, is_incident)
         _write_entries(step, is_incident)
+        if is_incident and step.changes_search_words:
+            refresh_search_document(current.pk)
         for message in step.messages:
             notifications.notify(
                 event=message["event"],

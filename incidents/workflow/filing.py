@@ -23,6 +23,7 @@ from incidents.models import (
     Status,
     priority_for,
 )
+from incidents.search import refresh_search_document
 from incidents.targets import apply_targets
 
 from .errors import InvalidInput, NotAllowed
@@ -144,6 +145,7 @@ def _file_new(
             to_status=Status.SUBMITTED,
             at=now,
         )
+        refresh_search_document(incident.pk)
         context = {"reporter": reporter, "summary": summary, "site": site, "room": room}
         notifications.notify(
             event=Event.FILED,

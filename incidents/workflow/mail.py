@@ -134,6 +134,7 @@ def incident_complete_sheet(
         for name in changed:
             setattr(sheet, name, answers[name])
         sheet.save(update_fields=changed)
+        step.reindex()
         current = step.incident
         if current.owner_id:
             step.set(owner_unread=True)

@@ -32,6 +32,7 @@ from incidents.models import (
     Site,
     Status,
 )
+from incidents.search import refresh_search_document
 from incidents.targets import apply_targets
 
 from .core import transition
@@ -139,6 +140,7 @@ def _file_new(
             to_status=status,
             at=now,
         )
+        refresh_search_document(request.pk)
         rows = answer_lines(request)
         context = {"summary": summary, "site": site, "room": room, "answers": rows}
         notifications.notify(

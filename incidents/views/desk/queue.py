@@ -1,5 +1,6 @@
 """The call log: every incident the desk may see with its latest entry, filtered,
-searched and sorted by the address, with the open calls counted per state."""
+searched and sorted by the address, with the open calls counted per state (a
+search is counted only up to a cap, and not per state)."""
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -21,6 +22,7 @@ from incidents.filters import (
 )
 from incidents.forms.desk import BulkForm
 from incidents.models import OPEN_STATUSES, Status
+from incidents.search import CappedPaginator
 from incidents.targets import format_duration
 
 from ..access import desk_required
@@ -99,7 +101,11 @@ def queue(request):
     filterset = queue_filter(request, params)
     valid = filterset.is_valid()
     rows = filterset.qs if valid else filterset.queryset.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A search is counted up to a cap ("more than 1,000") and not per state: counting
+    # every call with a common word costs far more than finding the page.
+    searching = valid and bool((filterset.form.cleaned_data.get("q") or "").strip())
+    paginator = CappedPaginator(rows, PAGE_SIZE) if searching else Paginator(rows, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     for incident in page.object_list:
         incident.age = format_duration(filterset.now - incident.created_at)
     partial = bool(request.htmx) and request.htmx.target == "queue-table"
@@ -108,7 +114,7 @@ def queue(request):
         "params": params,
         "page": page,
         "valid": valid,
-        "counts": _state_counts(filterset, request.user) if valid else {},
+        "counts": _state_counts(filterset, request.user) if valid and not searching else {},
         "current_states": params.getlist("state"),
         "sort": params.get("sort", ""),
         "sort_links": _sort_links(params),
