@@ -12,6 +12,8 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from incidents.search import fill_search_documents
+
 from .calls import seed_calls
 from .catalogue import seed_catalogue
 from .history import seed_history
@@ -52,11 +54,10 @@ def run(n: int, password: str) -> dict:
         seed_history(cursor)
         step("history")
 
-        # ----------------------------------------------------------------------
-        # THE SEARCH DOCUMENT: fill the per-incident search document here, once the
-        # incidents, their sheets and the whole call log are in, and before the
-        # indexes are rebuilt (its GIN index is one of them) and ANALYZE runs.
-        # ----------------------------------------------------------------------
+        # The search document, once the incidents, their sheets and the whole call
+        # log are in, and before the indexes (its GIN index among them) are rebuilt.
+        fill_search_documents(cursor)
+        step("search documents")
 
         for definition in indexes:
             cursor.execute(definition)
