@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class IncidentsConfig(AppConfig):
     name = "incidents"
     verbose_name = "Incident management"
+
+    def ready(self) -> None:
+        # Cached choice lists are built again after any change to what they list.
+        from incidents.forms.choices import connect_signals
+
+        connect_signals()
