@@ -172,3 +172,31 @@ def test_the_python_select_writes_what_djangos_templates_write(site, data):
     assert type(light.fields["pick"].widget) is Select
     assert str(light["pick"]) == str(plain["pick"])
     assert str(light["room"]) == str(plain["room"])
+
+
+class _Empty(forms.Form):
+    nothing = forms.ModelChoiceField(queryset=Room.objects.none(), empty_label="None yet")
+    no_school = forms.ModelChoiceField(queryset=Room.objects.filter(site__school__in=[]))
+
+
+def test_an_empty_list_renders_as_django_renders_it(db):
+    plain, light = _Empty(), _Empty()
+    light_choices(light)
+
+    assert str(light["nothing"]) == str(plain["nothing"])
+    assert str(light["no_school"]) == str(plain["no_school"])
+
+
+def test_a_change_within_a_request_shows_in_that_requests_lists(site):
+    """A view that adds a room and then shows the rooms shows the new one."""
+    from incidents.forms import choices
+
+    choices._start_request()  # what request_started does (without closing connections)
+    try:
+        before, after = _Form(), _Form()
+        light_choices(before, after)
+        assert "Lab" not in str(before["room"])
+        RoomFactory(site=site, name="Lab")
+        assert "Lab" in str(after["room"])
+    finally:
+        choices._end_request()

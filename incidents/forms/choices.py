@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
 from django.forms.models import ModelChoiceIterator
@@ -72,8 +73,11 @@ def _version() -> str:
 
 
 def bump_version(**_: Any) -> None:
-    """Every cached choice list is built again on its next use."""
+    """Every cached choice list is built again on its next use (this request's too:
+    a view that changes a room and then shows the rooms shows the change)."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    if getattr(_request, "lists", None) is not None:
+        _request.lists = {}
 
 
 def _user_saved(sender: Any, update_fields: Any = None, **kwargs: Any) -> None:
@@ -110,7 +114,10 @@ def choice_list(field: forms.ModelChoiceField) -> list[tuple[str, str]]:
     queryset = field.queryset
     if queryset is None:
         return []
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # `.none()`, or `pk__in=[]` for someone serving no school
+        return []
     labelled = getattr(field, "with_school", "")  # a label that depends on the field
     key = hashlib.sha1(
         f"{type(field).__module__}.{type(field).__qualname__}|{labelled}|{queryset.db}|"
