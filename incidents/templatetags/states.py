@@ -35,9 +35,10 @@ def status_badge(
         hold_reason = obj.hold_reason if audience == Audience.REPORTER else ""
         label = status_label(obj.status, audience, hold_reason=hold_reason)
         style = status_style(obj.status)
-    # Written here rather than by a template: lists show one per row.
+    # Written here rather than by a template: lists show one per row. The newlines
+    # are the ones the template this replaces wrote around the badge.
     return format_html(
-        '<span class="badge {}{}" data-status="{}"{}>{}</span>',
+        '\n<span class="badge {}{}" data-status="{}"{}>{}</span>\n',
         style,
         f" {size}" if size else "",
         obj.status,
