@@ -17,6 +17,9 @@ The convention, for anything put in the cache:
   never used before, never from 1, so values of an earlier life are not read back.
 - The cache is only ever a shortcut: when Redis does not answer, the value is built
   from the database, as without a cache.
+- Values are kept across requests only in a cache every server process shares
+  (`is_shared`: Redis). Each process's local memory cannot hear of a change made in
+  another process, so there nothing is kept and every value is built afresh.
 """
 
 import functools
@@ -24,10 +27,23 @@ import logging
 import time
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
 log = logging.getLogger(__name__)
+
+
+def is_shared() -> bool:
+    """Whether cached values may outlive the request: only in a cache every server
+    process reads and writes (the setting `CACHE_SHARED`, true or false, overrides)."""
+    wanted = getattr(settings, "CACHE_SHARED", None)
+    if wanted is not None:
+        return bool(wanted)
+    # `cache` is a proxy: the backend itself decides.
+    return not isinstance(caches["default"], LocMemCache | DummyCache)
 
 
 def _version_key(topic: str) -> str:

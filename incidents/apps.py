@@ -9,3 +9,7 @@ class IncidentsConfig(AppConfig):
         from . import caching
 
         caching.connect()
+        # Cached choice lists are built again after any change to what they list.
+        from incidents.forms.choices import connect_signals
+
+        connect_signals()

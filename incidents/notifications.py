@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from accounts.models import EmailChoice
-from accounts.roles import Role, is_support_staff, people_with
+from accounts.roles import Role, is_support_staff, people_with, support_staff_among
 
 from .history import render_notification
 from .models import EmailStatus, Event, Incident, Notification, format_reference
@@ -36,7 +36,7 @@ def notify(
     context: dict[str, Any] | None = None,
 ) -> list[Notification]:
     """Queue one notification for each recipient but the actor."""
-    from .tasks import deliver_notification
+    from .tasks import enqueue_deliveries
 
     people = []
     seen = set()
@@ -52,20 +52,30 @@ def notify(
     subject, body = render_notification(
         template, {"incident": incident, "by": actor, **(context or {})}
     )
-    created = []
-    for person in people:
-        status = email_status_for(person, incident, event)
-        notification = Notification.objects.create(
-            recipient=person,
-            incident=incident,
-            event=event,
-            subject=subject[:200],
-            body=body,
-            email_status=status,
-        )
-        created.append(notification)
-        if status == EmailStatus.PENDING:
-            deliver_notification.enqueue(notification.pk)
+    # Whole lists of people are told at once (a new sheet tells the school's whole
+    # desk): one query for who among them is support staff, one INSERT for the
+    # notifications and one for their delivery tasks, however many they are.
+    staff = support_staff_among(people)
+    created = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=person,
+                incident=incident,
+                event=event,
+                subject=subject[:200],
+                body=body,
+                email_status=email_status_for(person, incident, event, staff=person.pk in staff),
+            )
+            for person in people
+        ]
+    )
+    enqueue_deliveries(
+        [
+            notification.pk
+            for notification in created
+            if notification.email_status == EmailStatus.PENDING
+        ]
+    )
     return created
 
 
@@ -73,13 +83,18 @@ def notify(
 DIRECT_EVENTS = {Event.MAIL_RECEIVED, Event.MAIL_REFUSED, Event.REOPEN_OFFERED}
 
 
-def email_status_for(person: Any, incident: Incident | None, event: str) -> str:
+def email_status_for(
+    person: Any, incident: Incident | None, event: str, *, staff: bool | None = None
+) -> str:
     """Whether and how the person gets this notification by e-mail, by their choice:
     everyone may turn e-mail off; support staff may also have only their own calls
-    (owned, worked on or reported) or one daily digest (`manage.py send_digest`)."""
+    (owned, worked on or reported) or one daily digest (`manage.py send_digest`).
+    `staff`: whether they are support staff, when the caller already knows."""
     if not person.email or not person.notify_by_email:
         return EmailStatus.NOT_WANTED
-    if event in DIRECT_EVENTS or not is_support_staff(person):
+    if staff is None:
+        staff = is_support_staff(person)
+    if event in DIRECT_EVENTS or not staff:
         return EmailStatus.PENDING
     if person.email_choice == EmailChoice.MINE and incident is not None:
         theirs = {incident.owner_id, incident.assignee_id, incident.reporter_id}

@@ -24,6 +24,7 @@ from accounts import roles
 from accounts.models import School
 from accounts.roles import Role, people_with
 from incidents import targets
+from incidents.forms.choices import light_choices
 from incidents.models import (
     OPEN_STATUSES,
     STAFF_STATUS_LABELS,
@@ -237,6 +238,13 @@ class QueueFilter(django_filters.FilterSet):
         self.filters["assignee"].queryset = technicians(schools)
         if not self.several_schools:
             del self.filters["school"]
+
+    @property
+    def form(self):
+        """The filter form, its choice lists read once and rendered cheaply."""
+        if not hasattr(self, "_form"):
+            light_choices(super().form)
+        return self._form
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

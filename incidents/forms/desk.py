@@ -32,6 +32,7 @@ from incidents.models import (
 )
 
 from .base import BaseForm, VersionedForm
+from .choices import light_choices
 from .fields import (
     DateInput,
     EquipmentField,
@@ -379,6 +380,7 @@ class BulkForm(BaseForm):
         self.fields["duplicate_of"].widget.attrs.update(
             {"class": "form-control form-control-sm", "placeholder": "INC-000123"}
         )
+        light_choices(self)
 
     def clean(self):
         data = super().clean()

@@ -13,6 +13,8 @@ from django.utils import timezone
 from accounts import roles
 from incidents import selectors, targets, workflow
 from incidents.filters import STAFF_STATUS_LABELS
+from incidents.forms.base import BaseForm
+from incidents.forms.choices import light_choices
 from incidents.forms.desk import (
     THIN_ANSWER,
     AcceptForm,
@@ -223,6 +225,11 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
     # The technicians' part of the page, built by their views; its diagnostics and
     # consultations are the page's too.
     context.update(technician_panel_context(request, incident))
+    # The forms' choice lists: one plain query each, shared by the forms that offer
+    # the same list (the accept and details forms' places, the hand-over's desk).
+    light_choices(
+        *forms.values(), *(f for f in context["tech"].values() if isinstance(f, BaseForm))
+    )
     context["diagnostics"] = context["tech"]["diagnostics"]
     context["consultations"] = context["tech"]["consultations"]
     return context

@@ -26,6 +26,7 @@ from incidents.search import CappedPaginator
 from incidents.targets import format_duration
 
 from ..access import desk_required
+from .rows import add_row_times
 
 PAGE_SIZE = 50
 DEFAULT_QUEUE = "state=open"
@@ -108,6 +109,7 @@ def queue(request):
     page = paginator.get_page(request.GET.get("page"))
     for incident in page.object_list:
         incident.age = format_duration(filterset.now - incident.created_at)
+        add_row_times(incident)
     partial = bool(request.htmx) and request.htmx.target == "queue-table"
     context = {
         "filter": filterset,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import roles
 from incidents import pending_photos, selectors, workflow
+from incidents.forms.choices import light_choices
 from incidents.forms.portal import EquipmentLookupForm, IncidentReportForm
 from incidents.forms.sheet import SheetForm
 from incidents.models import Incident
@@ -64,11 +65,13 @@ def report(request):
             form = IncidentReportForm(
                 user=request.user, site_id=site_id, initial={"site": site_id} if site_id else {}
             )
+            light_choices(form)
             return render(request, "incidents/portal/report.html#room-field", {"form": form})
         form, last_equipment = _new_sheet_form(request.user, site_id)
         sheet_form = SheetForm()
         help_context, selected = {}, None
         files_dropped = False
+    light_choices(form, sheet_form)
     return render(
         request,
         "incidents/portal/report.html",
