@@ -5,12 +5,14 @@ who belong nowhere yet, so that a new account can be given its first role), thei
 schools and the memberships there; a superuser sees everything.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Q
 
 from . import roles
-from .models import Membership, Organisation, School, User
+from .models import Membership, Organisation, School, SchoolIdentity, User
+from .sso.secrets import encrypt_secret
 
 
 def _organisations(request) -> frozenset[int] | None:
@@ -41,7 +43,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 class SchoolAdmin(admin.ModelAdmin):
     """The organisation's admin creates its schools."""
 
-    list_display = ["name", "code", "organisation"]
+    list_display = ["name", "code", "organisation", "school_accounts_only"]
     list_filter = ["organisation"]
     search_fields = ["name", "code"]
     list_select_related = ["organisation"]
@@ -52,6 +54,72 @@ class SchoolAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation":
             kwargs["queryset"] = Organisation.objects.filter(_in_organisations(request, "pk"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SchoolIdentityForm(forms.ModelForm):
+    """The client secret is typed in and kept encrypted; it is never shown back."""
+
+    client_secret = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=(
+            "Kept encrypted and never shown again. Leave empty to keep the secret already "
+            "saved, or name an environment variable below instead."
+        ),
+    )
+
+    class Meta:
+        model = SchoolIdentity
+        fields = [
+            "school",
+            "provider",
+            "tenant_id",
+            "workspace_domains",
+            "client_id",
+            "client_secret",
+            "secret_env",
+            "enabled",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        provider = data.get("provider")
+        if provider == "microsoft" and not data.get("tenant_id"):
+            self.add_error("tenant_id", "Microsoft sign-in needs the school's tenant ID.")
+        if provider == "google" and not (data.get("workspace_domains") or "").strip():
+            self.add_error("workspace_domains", "Google sign-in needs the Workspace domain.")
+        has_secret = data.get("client_secret") or data.get("secret_env")
+        if not has_secret and not (self.instance.pk and self.instance.secret_encrypted):
+            self.add_error("client_secret", "Type the client secret, or name its variable.")
+        return data
+
+    def save(self, commit=True):
+        identity = super().save(commit=False)
+        if self.cleaned_data.get("client_secret"):
+            identity.secret_encrypted = encrypt_secret(self.cleaned_data["client_secret"])
+        if commit:
+            identity.save()
+        return identity
+
+
+@admin.register(SchoolIdentity)
+class SchoolIdentityAdmin(admin.ModelAdmin):
+    """How a school's people sign in with the school's own accounts."""
+
+    form = SchoolIdentityForm
+    list_display = ["school", "provider", "client_id", "enabled"]
+    list_filter = ["provider", "enabled"]
+    list_select_related = ["school"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).filter(_in_organisations(request, "school__organisation"))
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "school":
+            kwargs["queryset"] = School.objects.filter(_in_organisations(request, "organisation"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
