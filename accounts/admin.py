@@ -5,6 +5,9 @@ who belong nowhere yet, so that a new account can be given its first role), thei
 schools and the memberships there; a superuser sees everything.
 """
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -13,6 +16,12 @@ from django.db.models import Q
 from . import roles
 from .models import Membership, Organisation, School, SchoolIdentity, User
 from .sso.secrets import encrypt_secret
+
+# allauth's own admin pages are not offered: its apps are built from the schools'
+# sign-ins (SchoolIdentity below), and its records are not scoped to organisations.
+for _model in (EmailAddress, Authenticator, SocialAccount, SocialApp, SocialToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 def _organisations(request) -> frozenset[int] | None:

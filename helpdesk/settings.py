@@ -161,6 +161,11 @@ LOGOUT_REDIRECT_URL = "login"
 # through allauth; the password form is Django's, with its own second factor.
 SSO_MICROSOFT_AUTHORITY = env("SSO_MICROSOFT_AUTHORITY", "https://login.microsoftonline.com")
 SSO_GOOGLE_ISSUER = env("SSO_GOOGLE_ISSUER", "https://accounts.google.com")
+SSO_FORM_ACTION = [
+    SSO_MICROSOFT_AUTHORITY,
+    SSO_GOOGLE_ISSUER,
+    *env_list("SSO_FORM_ACTION"),
+]
 ACCOUNT_ADAPTER = "accounts.sso.adapter.HelpdeskAccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.sso.adapter.SchoolSocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
@@ -280,7 +285,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # The school sign-in's button posts here and is sent on to the school's provider.
+    "form-action": [CSP.SELF, *SSO_FORM_ACTION],
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -192,4 +192,7 @@ def sso(settings, oidc_server, db):
     """The school sign-ins pointed at the local provider instead of Microsoft and Google."""
     settings.SSO_MICROSOFT_AUTHORITY = oidc_server.url
     settings.SSO_GOOGLE_ISSUER = f"{oidc_server.url}/google"
+    csp = dict(settings.SECURE_CSP)
+    csp["form-action"] = [*csp["form-action"], oidc_server.url]
+    settings.SECURE_CSP = csp
     return oidc_server
