@@ -5,13 +5,15 @@ who belong nowhere yet, so that a new account can be given its first role), thei
 schools and the memberships there; a superuser sees everything.
 """
 
+import logging
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from . import roles
 from .models import Membership, Organisation, School, SchoolIdentity, User
@@ -22,6 +24,8 @@ from .sso.secrets import encrypt_secret
 for _model in (EmailAddress, Authenticator, SocialAccount, SocialApp, SocialToken):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
+
+security_log = logging.getLogger("helpdesk.security")
 
 
 def _organisations(request) -> frozenset[int] | None:
@@ -174,9 +178,11 @@ class UserAdmin(BaseUserAdmin):
         "email",
         "job_title",
         "role_names",
+        "has_authenticator",
         "is_active",
     ]
     list_filter = ["is_active", "is_staff"]
+    actions = ["reset_authenticator"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = [
         *(BaseUserAdmin.fieldsets or ()),
@@ -201,7 +207,45 @@ class UserAdmin(BaseUserAdmin):
                 Q(memberships__organisation__in=organisations) | Q(memberships__isnull=True)
             )
             qs = qs.filter(pk__in=people.values("pk"))
-        return qs.prefetch_related("memberships__school", "memberships__organisation")
+        totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+        return qs.annotate(authenticator_set_up=Exists(totp)).prefetch_related(
+            "memberships__school", "memberships__organisation"
+        )
+
+    @admin.display(description="authenticator app", boolean=True)
+    def has_authenticator(self, obj):
+        return obj.authenticator_set_up
+
+    @admin.action(description="Reset the authenticator app (lost or replaced phone)")
+    def reset_authenticator(self, request, queryset):
+        """Removes the person's authenticator app and recovery codes: at their next
+        password sign-in they set up a new app if their organisation asks for one.
+        Only for people of the admin's own organisations, and a superuser's only by
+        a superuser."""
+        organisations = _organisations(request)
+        if organisations is not None:
+            queryset = queryset.filter(
+                pk__in=User.objects.filter(memberships__organisation__in=organisations).values(
+                    "pk"
+                ),
+                is_superuser=False,
+            )
+        people = list(queryset.filter(pk__in=Authenticator.objects.values("user")))
+        for person in people:
+            Authenticator.objects.filter(user=person).delete()
+            security_log.warning("second factor reset: person=%s by=%s", person.pk, request.user.pk)
+        if people:
+            names = ", ".join(sorted(person.display_name for person in people))
+            self.message_user(
+                request,
+                f"Authenticator app reset for {names}: they set up a new one at their "
+                "next sign-in.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request, "None of the people chosen has an authenticator app.", messages.WARNING
+            )
 
     @admin.display(description="roles")
     def role_names(self, obj):

@@ -5,13 +5,19 @@ import logging
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation, default_organisation
 from accounts.roles import Role
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, SchoolFactory, UserFactory
 
 PASSWORD = "pass-word-123"
 
@@ -91,3 +97,59 @@ def test_too_many_wrong_codes_start_the_sign_in_again(client, required):
     assert response["Location"] == reverse("login")
     assert "second_factor_pending" not in client.session
     assert client.get(reverse("second_factor"))["Location"] == reverse("login")
+
+
+def _authenticator_for(person) -> None:
+    TOTP.activate(person, generate_totp_secret())
+    RecoveryCodes.activate(person)
+
+
+def _kinds(person) -> set[str]:
+    return set(Authenticator.objects.filter(user=person).values_list("type", flat=True))
+
+
+def test_an_admin_resets_a_lost_authenticator_of_their_organisations_people(
+    client, required, caplog
+):
+    caplog.set_level(logging.INFO, logger="helpdesk.security")
+    desk = UserFactory(username="desk", first_name="Dee", last_name="Desk", roles=[Role.DESK])
+    boss = UserFactory(username="boss", roles=[Role.DESK], is_superuser=True, is_staff=True)
+    council = OrganisationFactory(name="Eastshire Council")
+    east = SchoolFactory(organisation=council, name="Eastshire Academy", code="eas")
+    elsewhere = UserFactory(username="east_tech", roles=[Role.TECHNICIAN], roles__school=east)
+    for person in (desk, boss, elsewhere):
+        _authenticator_for(person)
+    admin = UserFactory(username="admin", roles=[Role.ADMIN])
+    client.force_login(admin)
+
+    people = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "Reset the authenticator app (lost or replaced phone)" in people
+    assert "east_tech" not in people
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "reset_authenticator", "_selected_action": [desk.pk, boss.pk, elsewhere.pk]},
+        follow=True,
+    )
+    assert "Authenticator app reset for Dee Desk" in response.content.decode()
+    assert _kinds(desk) == set()
+    # Another organisation's person, and a superuser, keep theirs.
+    assert _kinds(elsewhere) == _kinds(boss) == {"totp", "recovery_codes"}
+    assert f"second factor reset: person={desk.pk} by={admin.pk}" in caplog.text
+    assert f"person={elsewhere.pk} by=" not in caplog.text
+
+    # The desk's next password sign-in sets up a new app.
+    client.post(reverse("logout"))
+    _password(client, "desk")
+    assert "Set up your authenticator app" in client.get(reverse("second_factor")).content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_resetting_someone_without_an_authenticator_says_so(client, required):
+    teacher = UserFactory(username="teacher", roles=[Role.USER])
+    client.force_login(UserFactory(username="admin", roles=[Role.ADMIN]))
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "reset_authenticator", "_selected_action": [teacher.pk]},
+        follow=True,
+    )
+    assert "None of the people chosen has an authenticator app." in response.content.decode()
