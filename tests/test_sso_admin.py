@@ -31,7 +31,9 @@ def trusts(db):
         client_id="helpdesk-east-client",
         secret_encrypted=encrypt_secret("east-secret"),
     )
-    admin = UserFactory(username="trust_admin", roles=[Role.ADMIN], roles__organisation=north)
+    admin = UserFactory(
+        username="trust_admin", roles=[Role.ADMIN], roles__organisation=north.organisation
+    )
     return {
         "north": north,
         "river": river,
