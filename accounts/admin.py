@@ -6,12 +6,27 @@ whose roles ended still belongs to the organisation of their staff record), thei
 schools and the memberships there; a superuser sees everything.
 """
 
-from django.contrib import admin
+import logging
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from . import roles
-from .models import Membership, Organisation, School, User
+from .models import Membership, Organisation, School, SchoolIdentity, User
+from .sso.secrets import encrypt_secret
+
+# allauth's own admin pages are not offered: its apps are built from the schools'
+# sign-ins (SchoolIdentity below), and its records are not scoped to organisations.
+for _model in (EmailAddress, Authenticator, SocialAccount, SocialApp, SocialToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+security_log = logging.getLogger("helpdesk.security")
 
 
 def _organisations(request) -> frozenset[int] | None:
@@ -42,7 +57,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 class SchoolAdmin(admin.ModelAdmin):
     """The organisation's admin creates its schools."""
 
-    list_display = ["name", "code", "organisation"]
+    list_display = ["name", "code", "organisation", "school_accounts_only"]
     list_filter = ["organisation"]
     search_fields = ["name", "code"]
     list_select_related = ["organisation"]
@@ -53,6 +68,72 @@ class SchoolAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation":
             kwargs["queryset"] = Organisation.objects.filter(_in_organisations(request, "pk"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SchoolIdentityForm(forms.ModelForm):
+    """The client secret is typed in and kept encrypted; it is never shown back."""
+
+    client_secret = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=(
+            "Kept encrypted and never shown again. Leave empty to keep the secret already "
+            "saved, or name an environment variable below instead."
+        ),
+    )
+
+    class Meta:
+        model = SchoolIdentity
+        fields = [
+            "school",
+            "provider",
+            "tenant_id",
+            "workspace_domains",
+            "client_id",
+            "client_secret",
+            "secret_env",
+            "enabled",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        provider = data.get("provider")
+        if provider == "microsoft" and not data.get("tenant_id"):
+            self.add_error("tenant_id", "Microsoft sign-in needs the school's tenant ID.")
+        if provider == "google" and not (data.get("workspace_domains") or "").strip():
+            self.add_error("workspace_domains", "Google sign-in needs the Workspace domain.")
+        has_secret = data.get("client_secret") or data.get("secret_env")
+        if not has_secret and not (self.instance.pk and self.instance.secret_encrypted):
+            self.add_error("client_secret", "Type the client secret, or name its variable.")
+        return data
+
+    def save(self, commit=True):
+        identity = super().save(commit=False)
+        if self.cleaned_data.get("client_secret"):
+            identity.secret_encrypted = encrypt_secret(self.cleaned_data["client_secret"])
+        if commit:
+            identity.save()
+        return identity
+
+
+@admin.register(SchoolIdentity)
+class SchoolIdentityAdmin(admin.ModelAdmin):
+    """How a school's people sign in with the school's own accounts."""
+
+    form = SchoolIdentityForm
+    list_display = ["school", "provider", "client_id", "enabled"]
+    list_filter = ["provider", "enabled"]
+    list_select_related = ["school"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).filter(_in_organisations(request, "school__organisation"))
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "school":
+            kwargs["queryset"] = School.objects.filter(_in_organisations(request, "organisation"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -108,9 +189,11 @@ class UserAdmin(BaseUserAdmin):
         "email",
         "job_title",
         "role_names",
+        "has_authenticator",
         "is_active",
     ]
     list_filter = ["is_active", "is_staff"]
+    actions = ["reset_authenticator"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = [
         *(BaseUserAdmin.fieldsets or ()),
@@ -132,7 +215,45 @@ class UserAdmin(BaseUserAdmin):
         organisations = _organisations(request)
         if organisations is not None:
             qs = qs.filter(_people_of(organisations))
-        return qs.prefetch_related("memberships__school", "memberships__organisation")
+        totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+        return qs.annotate(authenticator_set_up=Exists(totp)).prefetch_related(
+            "memberships__school", "memberships__organisation"
+        )
+
+    @admin.display(description="authenticator app", boolean=True)
+    def has_authenticator(self, obj):
+        return obj.authenticator_set_up
+
+    @admin.action(description="Reset the authenticator app (lost or replaced phone)")
+    def reset_authenticator(self, request, queryset):
+        """Removes the person's authenticator app and recovery codes: at their next
+        password sign-in they set up a new app if their organisation asks for one.
+        Only for people of the admin's own organisations, and a superuser's only by
+        a superuser."""
+        organisations = _organisations(request)
+        if organisations is not None:
+            queryset = queryset.filter(
+                pk__in=User.objects.filter(memberships__organisation__in=organisations).values(
+                    "pk"
+                ),
+                is_superuser=False,
+            )
+        people = list(queryset.filter(pk__in=Authenticator.objects.values("user")))
+        for person in people:
+            Authenticator.objects.filter(user=person).delete()
+            security_log.warning("second factor reset: person=%s by=%s", person.pk, request.user.pk)
+        if people:
+            names = ", ".join(sorted(person.display_name for person in people))
+            self.message_user(
+                request,
+                f"Authenticator app reset for {names}: they set up a new one at their "
+                "next sign-in.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request, "None of the people chosen has an authenticator app.", messages.WARNING
+            )
 
     @admin.display(description="roles")
     def role_names(self, obj):

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from .models import User
+from .models import School, User
 
 
 class SignInForm(AuthenticationForm):
@@ -11,6 +11,25 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "That username and password do not match. Check both and try again.",
         "inactive": "That username and password do not match. Check both and try again.",
     }
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        # Only said after the right password, so it tells a stranger nothing.
+        school = school_accounts_only_school(user)
+        if school is not None:
+            raise forms.ValidationError(
+                f"People of {school.name} sign in with their school account: type your "
+                'school e-mail address under "Use your school account".',
+                code="school_accounts_only",
+            )
+
+
+def school_accounts_only_school(user) -> School | None:
+    """A school of the person's that refuses password sign-in (None for a superuser,
+    so an installation can never lock its own administrator out)."""
+    if user.is_superuser:
+        return None
+    return School.objects.filter(memberships__person=user, school_accounts_only=True).first()
 
 
 class MailPreferencesForm(forms.ModelForm):

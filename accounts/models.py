@@ -71,6 +71,14 @@ class Organisation(models.Model):
     """A trust, a local authority or a support company: it holds schools."""
 
     name = models.CharField(max_length=120, unique=True)
+    require_second_factor = models.BooleanField(
+        "require a second factor for support staff",
+        default=False,
+        help_text=(
+            "Service desk, technicians and admins who sign in with a password must also "
+            "give a code from an authenticator app (they set one up at their next sign-in)."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -92,6 +100,14 @@ class School(models.Model):
         blank=True,
         help_text="The school's e-mail domains, one a line (e.g. northfield.sch.uk).",
     )
+    school_accounts_only = models.BooleanField(
+        "school accounts only",
+        default=False,
+        help_text=(
+            "The school's people sign in with the school's Microsoft or Google account; "
+            "the password form refuses them."
+        ),
+    )
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -103,6 +119,71 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def domains(self) -> list[str]:
+        """The school's e-mail domains, lower case."""
+        return split_domains(self.email_domains)
+
+
+def split_domains(text: str) -> list[str]:
+    """Domains typed one a line (or separated by commas or spaces), lower case."""
+    return [part.strip().lower().lstrip("@") for part in text.replace(",", " ").split() if part]
+
+
+class IdentityProvider(models.TextChoices):
+    MICROSOFT = "microsoft", "Microsoft 365 (Entra ID)"
+    GOOGLE = "google", "Google Workspace"
+
+
+class SchoolIdentity(models.Model):
+    """How one school's people sign in with the school's own accounts: the identity
+    provider, the Microsoft tenant or the Google Workspace domains that vouch for
+    them, and the app registered there. The secret is read from an environment
+    variable or kept encrypted (accounts.sso.secrets); it is never shown back."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="identities")
+    provider = models.CharField(max_length=20, choices=IdentityProvider.choices)
+    tenant_id = models.CharField(
+        "Microsoft tenant ID",
+        max_length=64,
+        blank=True,
+        help_text="Microsoft: the directory (tenant) ID of the school's Entra ID.",
+    )
+    workspace_domains = models.TextField(
+        "Google Workspace domains",
+        blank=True,
+        help_text="Google: the school's Workspace domains, one a line.",
+    )
+    client_id = models.CharField("client ID", max_length=200)
+    secret_env = models.CharField(
+        "secret from environment variable",
+        max_length=100,
+        blank=True,
+        help_text="The name of an environment variable holding the client secret.",
+    )
+    secret_encrypted = models.TextField(blank=True, editable=False)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "school sign-in"
+        ordering = ["school__name", "provider"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "provider"], name="school_identity_unique_provider"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} · {self.get_provider_display()}"
+
+    @property
+    def provider_id(self) -> str:
+        """The name of this sign-in in its URLs (/accounts/sso/<provider_id>/login/)."""
+        return f"{self.school.code}-{self.provider}"
+
+    def vouching_domains(self) -> list[str]:
+        """Google: the Workspace domains; the school's e-mail domains when none are set."""
+        return split_domains(self.workspace_domains) or self.school.domains()
 
 
 class Membership(models.Model):

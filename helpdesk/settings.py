@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "import_export",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.mfa",
     "accounts",
     "incidents",
 ]
@@ -85,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -150,6 +155,27 @@ PASSWORD_RESET_PER_CLIENT = env_int("PASSWORD_RESET_PER_CLIENT", 20)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Signing in with the school's own accounts (accounts.sso): each school's provider,
+# tenant or domains and app are set in the admin. Only the school sign-in runs
+# through allauth; the password form is Django's, with its own second factor.
+SSO_MICROSOFT_AUTHORITY = env("SSO_MICROSOFT_AUTHORITY", "https://login.microsoftonline.com")
+SSO_GOOGLE_ISSUER = env("SSO_GOOGLE_ISSUER", "https://accounts.google.com")
+SSO_FORM_ACTION = [
+    SSO_MICROSOFT_AUTHORITY,
+    SSO_GOOGLE_ISSUER,
+    *env_list("SSO_FORM_ACTION"),
+]
+ACCOUNT_ADAPTER = "accounts.sso.adapter.HelpdeskAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.sso.adapter.SchoolSocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("SSO_TIMEOUT_SECONDS", 10)
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "Helpdesk")
 
 # Reverse proxies of our own in front of the app: the client's address is read
 # from X-Forwarded-For only through them (accounts.client_address).
@@ -261,7 +287,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # The school sign-in's button posts here and is sent on to the school's provider.
+    "form-action": [CSP.SELF, *SSO_FORM_ACTION],
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -333,4 +360,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # Sign-ins refused and accepted (accounts.sso, the second factor): for the
+    # organisation's admin to read; INFO shows the accepted ones too.
+    "loggers": {"helpdesk.security": {"level": env("SECURITY_LOG_LEVEL", "INFO")}},
 }

@@ -184,3 +184,24 @@ def smtp_sink(settings):
     with SMTPSink() as sink:
         settings.MAILERS = sink.mailer_settings()
         yield sink
+
+
+@pytest.fixture(scope="session")
+def oidc_server():
+    """The local OpenID Connect provider for this test process (tests/support/oidc.py)."""
+    from tests.support import oidc
+
+    server = oidc.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sso(settings, oidc_server, db):
+    """The school sign-ins pointed at the local provider instead of Microsoft and Google."""
+    settings.SSO_MICROSOFT_AUTHORITY = oidc_server.url
+    settings.SSO_GOOGLE_ISSUER = f"{oidc_server.url}/google"
+    csp = dict(settings.SECURE_CSP)
+    csp["form-action"] = [*csp["form-action"], oidc_server.url]
+    settings.SECURE_CSP = csp
+    return oidc_server

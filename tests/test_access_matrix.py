@@ -88,6 +88,12 @@ ROWS = {
     # The staff directory: a school's staff list, imported by the school's admins.
     "staff_directory": row("GET", allowed={"admin_user"}),
     "staff_import": row("GET", "school", allowed={"admin_user"}, hidden=SIGNED_IN - {"admin_user"}),
+    # Signing in: the second factor's step (back to sign in without a password
+    # first), and a school's sign-in: GET only asks to continue; the callback
+    # without a sign-in started in this browser is refused (400).
+    "second_factor": row("GET", public=True, allowed=PUBLIC),
+    "sso_login": row("GET", "sso", public=True, allowed=PUBLIC),
+    "sso_callback": row("GET", "sso", public=True, allowed=PUBLIC),
     # The incident and its side routes.
     "incidents:detail": row(
         "GET", "incident", allowed=OWN_INCIDENT_VIEWERS, hidden={"other_reporter"}
@@ -390,9 +396,23 @@ def _rota_args(row, world) -> list | None:
     return [change.pk]
 
 
+def _sso_args(row, world) -> list | None:
+    """A school sign-in at the incident's school, made the first time a row needs it."""
+    if row.args != "sso":
+        return None
+    from accounts.models import SchoolIdentity
+
+    identity, _ = SchoolIdentity.objects.get_or_create(
+        school=world["incident"].school,
+        provider="microsoft",
+        defaults={"tenant_id": "tenant-north", "client_id": "helpdesk", "secret_env": "NONE"},
+    )
+    return [identity.provider_id]
+
+
 def _url(name, row, world):
     obj = world["incident"]
-    rota_args = _rota_args(row, world)
+    rota_args = _rota_args(row, world) or _sso_args(row, world)
     if rota_args is not None:
         return reverse(name, args=rota_args)
     args = {
@@ -699,7 +719,8 @@ def test_access_across_schools(name, school_worlds, matrix_tally):
                         assert status in (403, 404), f"{name} as {person}: {status}"
                     continue
                 words, secret = worlds[place]["words"]
-                if row.args not in ("", "reset", "selection"):
+                # A school's sign-in is how its people arrive: any school's answers anyone.
+                if row.args not in ("", "reset", "selection", "sso"):
                     expected = (404,) if follows in row.allowed | row.hidden else (403, 404)
                     assert status in expected, (
                         f"{name} as {person} with an object at {place}: {status}, "
