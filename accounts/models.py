@@ -74,6 +74,9 @@ class Organisation(models.Model):
     require_second_factor = models.BooleanField(
         "require a second factor for support staff",
         default=False,
+        # In the database too: rows written without the ORM (loaders, older
+        # migrations' states) get it.
+        db_default=False,
         help_text=(
             "Service desk, technicians and admins who sign in with a password must also "
             "give a code from an authenticator app (they set one up at their next sign-in)."
@@ -103,6 +106,7 @@ class School(models.Model):
     school_accounts_only = models.BooleanField(
         "school accounts only",
         default=False,
+        db_default=False,
         help_text=(
             "The school's people sign in with the school's Microsoft or Google account; "
             "the password form refuses them."

@@ -105,10 +105,7 @@ def main() -> None:
     info = json.loads(Path(args.info).read_text())
     logging.getLogger("django.request").setLevel(logging.CRITICAL)
     people = get_user_model().objects
-    users = {
-        "desk": people.get(username=info["users"]["desk"][0]),
-        "reporter": people.get(username=info["users"]["reporter"][0]),
-    }
+    users = {role: people.get(username=names[0]) for role, names in info["users"].items()}
     only = set(args.only.split(",")) if args.only else None
     today = timezone.localdate()
     print(
@@ -122,7 +119,7 @@ def main() -> None:
             continue
         client = Client(raise_request_exception=True, SERVER_NAME="127.0.0.1")
         client.force_login(users[scenario.role])
-        path = paths(scenario, today, [info["counted_incident"]])[0]
+        path = paths(scenario, today, info, [info["counted_incident"]])[0]
         for _ in range(3):  # warm-up: per-process caches, the connection
             counter += 1
             request_once(client, scenario, path, counter)

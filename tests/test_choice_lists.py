@@ -201,3 +201,26 @@ def test_a_change_within_a_request_shows_in_that_requests_lists(site):
         assert "Lab" in str(after["room"])
     finally:
         choices._end_request()
+
+
+def _selected(page: str, name: str) -> list[str]:
+    select = parse(page).find("select", attrs={"name": name})
+    assert select is not None, name
+    return [
+        option.text.strip() for option in select.find_all("option") if "selected" in option.attrs
+    ]
+
+
+def test_the_written_options_mark_only_the_chosen_room_and_stay_unmarked(
+    client_for, desk, site, shared_cache
+):
+    library = RoomFactory(site=site, name="Library")
+    RoomFactory(site=site, name="Hall")
+    client = client_for(desk)
+    client.get(QUEUE)  # the options are written once and kept
+
+    chosen = client.get(QUEUE, {"room": library.pk}).text
+    plain = client.get(QUEUE).text
+
+    assert _selected(chosen, "room") == ["Main building · Library"]
+    assert _selected(plain, "room") == ["Any room"]

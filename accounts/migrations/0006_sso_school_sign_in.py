@@ -14,12 +14,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organisation',
             name='require_second_factor',
-            field=models.BooleanField(default=False, help_text='Service desk, technicians and admins who sign in with a password must also give a code from an authenticator app (they set one up at their next sign-in).', verbose_name='require a second factor for support staff'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Service desk, technicians and admins who sign in with a password must also give a code from an authenticator app (they set one up at their next sign-in).', verbose_name='require a second factor for support staff'),
         ),
         migrations.AddField(
             model_name='school',
             name='school_accounts_only',
-            field=models.BooleanField(default=False, help_text="The school's people sign in with the school's Microsoft or Google account; the password form refuses them.", verbose_name='school accounts only'),
+            field=models.BooleanField(db_default=False, default=False, help_text="The school's people sign in with the school's Microsoft or Google account; the password form refuses them.", verbose_name='school accounts only'),
         ),
         migrations.CreateModel(
             name='SchoolIdentity',

@@ -18,7 +18,7 @@ its list again.
 
 import hashlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django import forms
@@ -91,36 +91,77 @@ request_started.connect(_start_request, dispatch_uid="choice-lists-request-start
 request_finished.connect(_end_request, dispatch_uid="choice-lists-request-finished")
 
 
-def choice_list(field: forms.ModelChoiceField) -> list[tuple[str, str]]:
-    """(value, label) for each record of the field's queryset, by the field's labels."""
+def _list_key(field: forms.ModelChoiceField) -> str | None:
+    """What names the field's list: its query and labels (None: an empty list)."""
     queryset = field.queryset
     if queryset is None:
-        return []
+        return None
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # `.none()`, or `pk__in=[]` for someone serving no school
-        return []
+        return None
     labelled = getattr(field, "with_school", "")  # a label that depends on the field
-    key = hashlib.sha1(
+    return hashlib.sha1(
         f"{type(field).__module__}.{type(field).__qualname__}|{labelled}|{queryset.db}|"
         f"{sql}|{params!r}".encode(),
         usedforsecurity=False,
     ).hexdigest()
+
+
+def _remembered[T](field: forms.ModelChoiceField, key: str, build: Callable[[], T]) -> T:
+    """The value named `key`: from this request, else the shared cache, else built."""
     memo = getattr(_request, "lists", None)
     if memo is not None and key in memo:
         return memo[key]
-    cacheable = shared.is_shared() and queryset.model._meta.label in LISTED_MODELS
+    cacheable = shared.is_shared() and field.queryset.model._meta.label in LISTED_MODELS
     cache_key = shared.key_for(CHOICE_LISTS, key) if cacheable else ""
     found = cache.get(cache_key) if cacheable else None
     if found is None:
-        found = [
-            (str(field.prepare_value(obj)), str(field.label_from_instance(obj))) for obj in queryset
-        ]
+        found = build()
         if cacheable:
             cache.set(cache_key, found, TIMEOUT)
     if memo is not None:
         memo[key] = found
     return found
+
+
+def choice_list(field: forms.ModelChoiceField) -> list[tuple[str, str]]:
+    """(value, label) for each record of the field's queryset, by the field's labels."""
+    key = _list_key(field)
+    if key is None:
+        return []
+    return _remembered(
+        field,
+        key,
+        lambda: [
+            (str(field.prepare_value(obj)), str(field.label_from_instance(obj)))
+            for obj in field.queryset
+        ],
+    )
+
+
+def _option(value: Any, label: Any, *, selected: bool = False) -> str:
+    text = "" if value is None else str(value)
+    return (
+        f'\n  <option value="{conditional_escape(text)}"'
+        f"{' selected' if selected else ''}>{conditional_escape(str(label))}</option>\n"
+    )
+
+
+def options_markup(choices: "ListedChoiceIterator") -> str:
+    """Every `<option>` of a listed field, none selected, written once per list: a
+    trust's desk lists thousands of rooms, and escaping each on every page was the
+    largest part of the queue's time."""
+    field = choices.field
+    key = _list_key(field)
+    if key is None:
+        return _option("", field.empty_label) if field.empty_label is not None else ""
+    return _remembered(
+        field,
+        # The empty label is part of the markup: hashed, as the key holds no spaces.
+        f"{key}.options.{hashlib.sha1(str(field.empty_label).encode(), usedforsecurity=False).hexdigest()[:12]}",
+        lambda: "".join(_option(value, label) for value, label in choices),
+    )
 
 
 class ListedChoiceIterator(ModelChoiceIterator):
@@ -161,24 +202,30 @@ class Select(forms.Select):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        choices = list(self.choices)
-        if any(isinstance(label, list | tuple) for _value, label in choices):
-            return super().render(name, value, attrs, renderer)
-        selected = set(self.format_value(value))
+        selected = self.format_value(value)
         final = self.build_attrs(self.attrs, attrs)
-        options = []
-        chosen = False
-        for option_value, label in choices:
-            text = "" if option_value is None else str(option_value)
-            is_selected = text in selected and (self.allow_multiple_selected or not chosen)
-            chosen = chosen or is_selected
-            options.append(
-                f'\n  <option value="{conditional_escape(text)}"'
-                f"{' selected' if is_selected else ''}>{conditional_escape(str(label))}</option>\n"
-            )
-        return mark_safe(  # noqa: S308 - values and labels escaped above
+        if isinstance(self.choices, ListedChoiceIterator) and len(selected) <= 1:
+            # The list's options as written once; the chosen one marked in place.
+            markup = options_markup(self.choices)
+            if selected:
+                plain = f'<option value="{conditional_escape(selected[0])}">'
+                markup = markup.replace(plain, plain[:-1] + " selected>", 1)
+        else:
+            choices = list(self.choices)
+            if any(isinstance(label, list | tuple) for _value, label in choices):
+                return super().render(name, value, attrs, renderer)
+            wanted = set(selected)
+            options = []
+            chosen = False
+            for option_value, label in choices:
+                text = "" if option_value is None else str(option_value)
+                is_selected = text in wanted and (self.allow_multiple_selected or not chosen)
+                chosen = chosen or is_selected
+                options.append(_option(text, label, selected=is_selected))
+            markup = "".join(options)
+        return mark_safe(  # noqa: S308 - values and labels escaped in _option
             f'<select name="{conditional_escape(name)}"{_attributes(final)}>'
-            + "".join(options)
+            + markup
             + "\n</select>"
         )
 

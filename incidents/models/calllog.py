@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from .incident import Incident
@@ -69,7 +70,16 @@ class CallLogEntry(models.Model):
         ordering = ["at", "id"]
         verbose_name = "call log entry"
         verbose_name_plural = "call log"
-        indexes = [models.Index(fields=["incident", "at"], name="calllog_incident_at")]
+        indexes = [
+            models.Index(fields=["incident", "at"], name="calllog_incident_at"),
+            # "Priority set yet" on every list (incidents.priority_set): the few entries
+            # that set it, so lists never read the whole call log to find them.
+            models.Index(
+                fields=["incident"],
+                condition=Q(event="details_changed", data__priority_set=True),
+                name="calllog_priority_set",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
