@@ -16,10 +16,6 @@ from tests.directory_helpers import (
     check,
     confirm,
     errors_of,
-    make_cedar,
-    make_north,
-    make_river,
-    make_school_admin,
     rows_of,
     url,
 )
@@ -27,26 +23,6 @@ from tests.factories import SiteFactory, UserFactory, file_incident
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def north(db):
-    return make_north()
-
-
-@pytest.fixture
-def river(north):
-    return make_river(north)
-
-
-@pytest.fixture
-def cedar(db):
-    return make_cedar()
-
-
-@pytest.fixture
-def school_admin(north):
-    return make_school_admin(north)
 
 
 def test_a_good_file_is_checked_then_imported_as_users_of_the_school(

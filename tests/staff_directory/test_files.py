@@ -11,34 +11,10 @@ from tests.directory_helpers import (
     check,
     confirm,
     errors_of,
-    make_cedar,
-    make_north,
-    make_river,
-    make_school_admin,
 )
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def north(db):
-    return make_north()
-
-
-@pytest.fixture
-def river(north):
-    return make_river(north)
-
-
-@pytest.fixture
-def cedar(db):
-    return make_cedar()
-
-
-@pytest.fixture
-def school_admin(north):
-    return make_school_admin(north)
 
 
 def test_a_real_export_with_its_own_spellings_a_bom_semicolons_and_uk_dates(

@@ -7,35 +7,11 @@ from django.urls import reverse
 from accounts.models import User
 from tests.directory_helpers import (
     check,
-    make_cedar,
-    make_north,
-    make_river,
-    make_school_admin,
     url,
 )
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def north(db):
-    return make_north()
-
-
-@pytest.fixture
-def river(north):
-    return make_river(north)
-
-
-@pytest.fixture
-def cedar(db):
-    return make_cedar()
-
-
-@pytest.fixture
-def school_admin(north):
-    return make_school_admin(north)
 
 
 def test_a_school_admin_imports_only_into_their_own_school(
