@@ -123,22 +123,30 @@ def window_medians(qs: QuerySet, group: str, seconds) -> dict:
 # ---------------------------------------------------------------- calls and periods
 
 
+def _of_schools(qs: QuerySet[Incident], schools: Collection[int] | None) -> QuerySet[Incident]:
+    """The calls of these schools, through the school table: for a trust's desk,
+    PostgreSQL takes `school_id IN (100 ids)` for 63% of the calls and ANDs the
+    school index into every period's count (60-80 ms each at a million calls);
+    through a semi-join it sees nearly every call and reads only the period's."""
+    if schools is None:
+        return qs
+    from accounts.models import School
+
+    return qs.filter(school_id__in=School.objects.filter(pk__in=schools).values("pk"))
+
+
 def incidents_at(site: Site | None, schools: Collection[int] | None = None) -> QuerySet[Incident]:
     """The incidents of these schools (every school when None), or at one site;
     unordered (the reports aggregate). Service requests are counted apart
     (`requests_at`): no incident figure includes one."""
-    qs = Incident.objects.order_by().filter(kind=CallKind.INCIDENT)
-    if schools is not None:
-        qs = qs.filter(school_id__in=schools)
+    qs = _of_schools(Incident.objects.order_by().filter(kind=CallKind.INCIDENT), schools)
     return qs.filter(site=site) if site is not None else qs
 
 
 def requests_at(site: Site | None, schools: Collection[int] | None = None) -> QuerySet[Incident]:
     """The service requests of these schools (every school when None), or at one site;
     unordered."""
-    qs = Incident.objects.order_by().filter(kind=CallKind.REQUEST)
-    if schools is not None:
-        qs = qs.filter(school_id__in=schools)
+    qs = _of_schools(Incident.objects.order_by().filter(kind=CallKind.REQUEST), schools)
     return qs.filter(site=site) if site is not None else qs
 
 
