@@ -64,10 +64,10 @@ class SqlTimer:
             self.queries += 1
 
 
-def request_once(client: Client, scenario, path: str, counter: int) -> None:
+def request_once(client: Client, scenario, path: str, counter: int, equipment_tag: str) -> None:
     if scenario.kind == "file":
         page = client.get(path)
-        data = sheet_post(page.content.decode(), path, counter)
+        data = sheet_post(page.content.decode(), path, counter, equipment_tag)
         data["submission_token"] = str(uuid.uuid4())
         response = client.post(path, data)
         assert response.status_code == 302, response.status_code
@@ -122,19 +122,19 @@ def main() -> None:
         path = paths(scenario, today, info, [info["counted_incident"]])[0]
         for _ in range(3):  # warm-up: per-process caches, the connection
             counter += 1
-            request_once(client, scenario, path, counter)
+            request_once(client, scenario, path, counter, info["file_equipment"])
         timer = SqlTimer()
         with connection.execute_wrapper(timer):
             cpu = time.process_time()
             for _ in range(args.n):
                 counter += 1
-                request_once(client, scenario, path, counter)
+                request_once(client, scenario, path, counter, info["file_equipment"])
             cpu = time.process_time() - cpu
         profile = cProfile.Profile()
         profile.enable()
         for _ in range(args.n):
             counter += 1
-            request_once(client, scenario, path, counter)
+            request_once(client, scenario, path, counter, info["file_equipment"])
         profile.disable()
         stats = pstats.Stats(profile)
         total = stats.total_tt  # type: ignore[attr-defined]
