@@ -20,6 +20,12 @@ class EmailChoice(models.TextChoices):
     DIGEST = "digest", "One daily digest"
 
 
+def display_name(first_name: str, last_name: str, username: str) -> str:
+    """How a person is named on every page: their full name, else their username
+    (for lists that read the three columns rather than the person)."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """A member of staff: teacher, office staff, service desk, technician or ICT manager.
 
@@ -50,7 +56,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        return display_name(self.first_name, self.last_name, self.username)
 
 
 class DeviceCookieFailure(models.Model):

@@ -196,10 +196,11 @@ def test_what_is_typed_reaches_the_query_only_quoted():
 
 # ---------------------------------------------------------------- queries
 
-# Session, user, roles, the page of rows, its capped count, and the choices of the
+# Session, user, roles, the page's ids, its rows by id and their latest entries,
+# its capped count, and the choices of the
 # filter and bulk forms (categories, sites, rooms, owners, technicians ×2) and the
 # unread-notification badge: the open calls' counts per state are not run.
-QUERIES_SEARCH = 12
+QUERIES_SEARCH = 14
 # A single token with a digit may be an asset tag: the equipment is looked up first.
 QUERIES_SEARCH_TAG = QUERIES_SEARCH + 1
 

@@ -78,7 +78,7 @@ def test_the_function_and_the_query_agree(desk, incident, reporter, site, catego
         logged_call.pk: True,
     }
 
-    by_query = {i.pk: i.priority_set for i in queue_queryset(latest=False)}
+    by_query = {i.pk: i.priority_set for i in queue_queryset()}
     assert {pk: by_query[pk] for pk in expected} == expected
     assert {pk: priority_is_set(Incident.objects.get(pk=pk)) for pk in expected} == expected
 

@@ -20,9 +20,11 @@ from .queue import (
     SORTS,
     STAFF_STATUS_LABELS,
     QueueFilter,
+    add_latest_entries,
     desk_people,
     queue_queryset,
     search_incidents,
+    target_conditions,
     technicians,
 )
 
@@ -39,8 +41,10 @@ __all__ = [
     "MyIncidentsFilter",
     "ProblemFilter",
     "QueueFilter",
+    "add_latest_entries",
     "desk_people",
     "queue_queryset",
     "search_incidents",
+    "target_conditions",
     "technicians",
 ]

@@ -8,16 +8,13 @@ string; a value a filter cannot read makes the form invalid (the view answers
 """
 
 from datetime import datetime, time
+from typing import Any
 
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import (
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts import roles
@@ -88,14 +85,15 @@ def target_conditions(now=None) -> tuple[Q, Q]:
     return targets.breached_q(now), targets.at_risk_q(now)
 
 
-def queue_queryset(
-    now=None, *, latest: bool = True, incidents: QuerySet[Incident] | None = None
-) -> QuerySet[Incident]:
+def queue_queryset(incidents: QuerySet[Incident] | None = None) -> QuerySet[Incident]:
     """The incidents (`incidents`, the scoped list of who is asking; every incident when
     left out) with what a queue row shows joined in one query: the people, the place,
-    the target state and (unless `latest` is false) the latest call-log entry."""
+    and whether a priority has been set. The target state is worked out in Python for
+    the rows shown (`targets.target_state`, the rule the filters use in SQL), and the
+    latest call-log entries are read for a page at once (`add_latest_entries`): both
+    as SQL cost more to put together and to run than the rows themselves."""
     base = Incident.objects.all() if incidents is None else incidents
-    qs = base.select_related(
+    return base.select_related(
         "reporter",
         "school",
         "site",
@@ -105,18 +103,29 @@ def queue_queryset(
         "owner",
         "assignee",
         "request_type",
-    ).annotate(
-        target_state=targets.call_state_expression(now),
-        priority_set=priority_set_expression(),
-    )
-    if latest:
-        entries = CallLogEntry.objects.filter(incident=OuterRef("pk")).order_by("-at", "-id")
-        qs = qs.annotate(
-            latest_text=Subquery(entries.values("text")[:1]),
-            latest_at=Subquery(entries.values("at")[:1]),
-            latest_public=Subquery(entries.values("is_public")[:1]),
+    ).annotate(priority_set=priority_set_expression())
+
+
+def add_latest_entries(incidents: list[Any]) -> None:
+    """Set `latest_text`, `latest_at` and `latest_public` (None without an entry) on
+    each incident from its latest call-log entry, in one query for them all."""
+    latest = (
+        CallLogEntry.objects.filter(incident_id__in=[incident.pk for incident in incidents])
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("incident_id")],
+                order_by=[F("at").desc(), F("id").desc()],
+            )
         )
-    return qs
+        .filter(rank=1)
+        .values_list("incident_id", "text", "at", "is_public")
+    )
+    by_incident = {incident_id: rest for incident_id, *rest in latest}
+    for incident in incidents:
+        incident.latest_text, incident.latest_at, incident.latest_public = by_incident.get(
+            incident.pk, (None, None, None)
+        )
 
 
 # ---------------------------------------------------------------- the filter set
@@ -317,10 +326,9 @@ class QueueFilter(django_filters.FilterSet):
         return qs.filter(owner__isnull=True) if value else qs
 
     def filter_target(self, qs, name, value):
-        wanted = {BREACHED: [BREACHED], AT_RISK: [AT_RISK]}.get(value, [BREACHED, AT_RISK])
-        return qs.alias(target_filter_state=targets.call_state_expression(self.now)).filter(
-            target_filter_state__in=wanted
-        )
+        breached, at_risk = target_conditions(self.now)
+        wanted = {BREACHED: breached, AT_RISK: at_risk}.get(value, breached | at_risk)
+        return qs.filter(wanted)
 
     def filter_sort(self, qs, name, value):
         return qs.order_by(*_ordering(value))

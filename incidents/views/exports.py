@@ -61,8 +61,8 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _export_row(incident: Incident) -> list[str]:
-    target = targets.LABELS[incident.target_state]  # type: ignore[attr-defined]
+def _export_row(incident: Incident, now: datetime) -> list[str]:
+    target = targets.LABELS[targets.target_state(incident, now)]
     row = [
         incident.reference,
         _when(incident.created_at),
@@ -95,7 +95,7 @@ def _export_row(incident: Incident) -> list[str]:
 def export_csv(request):
     """Exactly the filtered list (all its pages), as CSV. Internal notes stay out."""
     params = queue_params(request)
-    filterset = queue_filter(request, params, latest=False)
+    filterset = queue_filter(request, params, rows=True)
     if not filterset.is_valid():
         problems = "; ".join(
             f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items()
@@ -114,7 +114,7 @@ def export_csv(request):
         yield "\ufeff"  # spreadsheets then read the file as UTF-8
         yield writer.writerow(EXPORT_COLUMNS)
         for incident in rows.iterator(chunk_size=1000):
-            yield writer.writerow(_export_row(incident))
+            yield writer.writerow(_export_row(incident, filterset.now))
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
