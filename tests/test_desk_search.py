@@ -231,3 +231,17 @@ def test_search_queries_do_not_grow(
         response = client.get(QUEUE, {"q": typed})
 
     assert len(listed(response)) == min(count, 50)
+
+
+def test_a_search_over_the_cap_but_within_the_id_list_is_paged_newest_first(
+    desk_client, reporter, site, settings
+):
+    settings.SEARCH_COUNT_CAP = 5  # the id list then reads up to 10 matches
+    made = many_incidents(8, reporter=reporter, site=site)
+    rebuild_search_documents(connection)
+
+    response = desk_client.get(QUEUE, {"q": "bulk"})
+
+    assert result_count(response) == "more than 5 calls"
+    newest_first = sorted(made, key=lambda i: (i.created_at, i.pk), reverse=True)
+    assert listed(response) == [incident.reference for incident in newest_first]
