@@ -6,6 +6,7 @@ import pytest
 from django import forms
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -14,7 +15,15 @@ from helpdesk.cache import topic_version
 from incidents.forms.choices import CHOICE_LISTS, Select, light_choices
 from incidents.models import Room
 from tests.desk_helpers import assigned
-from tests.factories import CategoryFactory, RoomFactory, UserFactory, file_incident
+from tests.factories import (
+    CategoryFactory,
+    OrganisationFactory,
+    RoomFactory,
+    SchoolFactory,
+    SiteFactory,
+    UserFactory,
+    file_incident,
+)
 from tests.html import parse
 
 QUEUE = reverse("incidents:desk_queue")
@@ -225,3 +234,33 @@ def test_the_written_options_mark_only_the_chosen_room_and_stay_unmarked(
 
     assert _selected(chosen, "room") == ["Main building · Library"]
     assert _selected(plain, "room") == ["Any room"]
+
+
+def _chosen(page: str, name: str) -> list[str]:
+    select = parse(page).find("select", attrs={"name": name})
+    return [o.attrs["value"] for o in select.find_all("option") if "selected" in o.attrs]
+
+
+def test_the_kept_filter_fields_are_those_of_the_address_and_the_schools(db, shared_cache):
+    """The filter fields are kept per address and set of schools: each address shows
+    its own choices, what was typed comes back as typed, and a desk of another
+    school never sees this one's places."""
+    trust = OrganisationFactory(name="Elm Trust")
+    ours, theirs = SchoolFactory(organisation=trust), SchoolFactory(organisation=trust)
+    desk_ash = UserFactory(username="desk-ash", roles=[Role.DESK], roles__school=ours)
+    desk_birch = UserFactory(username="desk-birch", roles=[Role.DESK], roles__school=theirs)
+    SiteFactory(school=ours, name="Ash main building")
+    SiteFactory(school=theirs, name="Birch main building")
+    ash, birch = Client(), Client()
+    ash.force_login(desk_ash)
+    birch.force_login(desk_birch)
+
+    high = ash.get(QUEUE, {"priority": "2"}).text
+    low = ash.get(QUEUE, {"priority": "4"}).text
+    typed = ash.get(QUEUE, {"q": "<b>toner</b>"}).text
+
+    assert _chosen(high, "priority") == ["2"] and _chosen(low, "priority") == ["4"]
+    assert 'value="&lt;b&gt;toner&lt;/b&gt;"' in typed and "<b>toner</b>" not in typed
+    assert "Ash main building" in _options(high, "site")
+    birch_page = birch.get(QUEUE, {"priority": "2"}).text
+    assert _options(birch_page, "site")[1:] == ["Birch main building"]

@@ -237,6 +237,7 @@ class QueueFilter(django_filters.FilterSet):
         self.now = now or timezone.now()
         user = getattr(self.request, "user", None)
         schools = sorted(roles.staff_schools(user)) if user is not None else []
+        self.schools = schools
         self.several_schools = len(schools) > 1
         self.filters["school"].queryset = School.objects.filter(pk__in=schools)
         self.filters["site"].queryset = Site.objects.filter(school_id__in=schools)

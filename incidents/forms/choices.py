@@ -125,6 +125,15 @@ def _remembered[T](field: forms.ModelChoiceField, key: str, build: Callable[[], 
     return found
 
 
+def markup_of_lists(part: str, build: Callable[[], str]) -> SafeString:
+    """Markup made of nothing but the choice lists and what `part` names (the call
+    log's filter fields, for one address and set of schools): kept in the shared
+    cache under the lists' version, so a change to any list builds it again."""
+    if not shared.is_shared():
+        return mark_safe(build())  # noqa: S308 - rendered by a template, escaped there
+    return mark_safe(shared.cached(CHOICE_LISTS, part, build, TIMEOUT))  # noqa: S308 - as above
+
+
 def choice_list(field: forms.ModelChoiceField) -> list[tuple[str, str]]:
     """(value, label) for each record of the field's queryset, by the field's labels."""
     key = _list_key(field)

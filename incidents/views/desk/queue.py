@@ -2,10 +2,13 @@
 searched and sorted by the address, with the open calls counted per state (a
 search is counted only up to a cap, and not per state)."""
 
+import hashlib
+
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
@@ -21,6 +24,7 @@ from incidents.filters import (
     queue_queryset,
     target_conditions,
 )
+from incidents.forms.choices import markup_of_lists
 from incidents.forms.desk import BulkForm
 from incidents.models import OPEN_STATUSES, Status
 from incidents.search import CappedPaginator
@@ -85,6 +89,23 @@ def _state_counts(filterset: QueueFilter, user) -> dict:
     }
 
 
+def _filter_fields(filterset: QueueFilter, params: QueryDict, valid: bool) -> str:
+    """The filter form's fields. They show only the address's values and the choice
+    lists of the person's schools, so the same markup is kept for everyone asking
+    the same with the same schools (the lists' version renews it)."""
+
+    def build() -> str:
+        return render_to_string("incidents/desk/queue_filters.html", {"filter": filterset})
+
+    if not valid:  # the messages name what was typed: written afresh
+        return build()
+    schools = ",".join(str(pk) for pk in sorted(filterset.schools))
+    asked = f"{schools}?{params.urlencode()}".encode()
+    return markup_of_lists(
+        f"queue-filters.{hashlib.sha1(asked, usedforsecurity=False).hexdigest()}", build
+    )
+
+
 def _sort_links(params: QueryDict) -> dict[str, str]:
     """For each sortable column, the sort its header asks for next (a second click reverses)."""
     current = params.get("sort", "")
@@ -117,6 +138,7 @@ def queue(request):
     context = {
         "filter": filterset,
         "params": params,
+        "filter_fields": "" if partial else _filter_fields(filterset, params, valid),
         "page": page,
         "rows": rows_html,
         "valid": valid,
