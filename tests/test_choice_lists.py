@@ -264,3 +264,17 @@ def test_the_kept_filter_fields_are_those_of_the_address_and_the_schools(db, sha
     assert "Ash main building" in _options(high, "site")
     birch_page = birch.get(QUEUE, {"priority": "2"}).text
     assert _options(birch_page, "site")[1:] == ["Birch main building"]
+
+
+def test_a_new_technician_is_offered_by_the_bulk_actions_on_the_next_page(
+    client_for, desk, shared_cache
+):
+    newcomer = UserFactory(username="newtech", first_name="Tom", last_name="Tech", roles=[])
+    client = client_for(desk)
+    assert not any("newtech" in o for o in _options(client.get(QUEUE).text, "bulk-technician"))
+
+    from accounts.roles import grant
+
+    grant(newcomer, Role.TECHNICIAN)
+
+    assert any("newtech" in o for o in _options(client.get(QUEUE).text, "bulk-technician"))

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from accounts import roles
+from accounts.roles import Role
 from incidents import selectors, targets
 from incidents.filters import (
     AT_RISK,
@@ -106,6 +108,18 @@ def _filter_fields(filterset: QueueFilter, params: QueryDict, valid: bool) -> st
     )
 
 
+def _bulk_fields(user) -> str:
+    """The bulk actions' fields: the same for every desk person of the same schools."""
+
+    def build() -> str:
+        form = BulkForm(prefix="bulk", user=user)
+        return render_to_string("incidents/desk/queue_bulk_fields.html", {"bulk_form": form})
+
+    schools = ",".join(str(pk) for pk in sorted(roles.schools_where(user, Role.DESK)))
+    digest = hashlib.sha1(schools.encode(), usedforsecurity=False).hexdigest()
+    return markup_of_lists(f"queue-bulk.{digest}", build)
+
+
 def _sort_links(params: QueryDict) -> dict[str, str]:
     """For each sortable column, the sort its header asks for next (a second click reverses)."""
     current = params.get("sort", "")
@@ -146,7 +160,7 @@ def queue(request):
         "current_states": params.getlist("state"),
         "sort": params.get("sort", ""),
         "sort_links": _sort_links(params),
-        "bulk_form": BulkForm(prefix="bulk", user=request.user),
+        "bulk_fields": _bulk_fields(request.user),
         "next": request.get_full_path(),
         "now": filterset.now,
         "BREACHED": BREACHED,
