@@ -17,6 +17,7 @@ from accounts import roles
 from accounts.roles import Role
 from incidents import selectors, targets
 from incidents.filters import (
+    ALL,
     AT_RISK,
     BREACHED,
     OPEN,
@@ -120,6 +121,33 @@ def _bulk_fields(user) -> str:
     return markup_of_lists(f"queue-bulk.{digest}", build)
 
 
+def _count_from_states(filterset: QueueFilter, counts: dict) -> int | None:
+    """The list's length when it is open calls of chosen states only: the sum of
+    those states' counts (which run under every other filter), so the list need
+    not be counted again. None when it takes closed calls in, or every state."""
+    chosen = filterset.form.cleaned_data.get("state") or []
+    if not chosen or ALL in chosen:
+        return None
+    states: set[str] = set()
+    for choice in chosen:
+        states.update(OPEN_STATUSES if choice == OPEN else [choice])
+    if not states <= set(OPEN_STATUSES):
+        return None
+    return sum(state["n"] for state in counts["states"] if state["value"] in states)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (see `_count_from_states`)."""
+
+    def __init__(self, rows, per_page: int, *, count: int) -> None:
+        super().__init__(rows, per_page)
+        self.known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self.known_count
+
+
 def _sort_links(params: QueryDict) -> dict[str, str]:
     """For each sortable column, the sort its header asks for next (a second click reverses)."""
     current = params.get("sort", "")
@@ -143,7 +171,14 @@ def queue(request):
     # A search is counted up to a cap ("more than 1,000") and not per state: counting
     # every call with a common word costs far more than finding the page.
     searching = valid and bool((filterset.form.cleaned_data.get("q") or "").strip())
-    paginator = CappedPaginator(rows, PAGE_SIZE) if searching else Paginator(rows, PAGE_SIZE)
+    counts = _state_counts(filterset, request.user) if valid and not searching else {}
+    known = _count_from_states(filterset, counts) if counts else None
+    if searching:
+        paginator: Paginator = CappedPaginator(rows, PAGE_SIZE)
+    elif known is not None:
+        paginator = CountedPaginator(rows, PAGE_SIZE, count=known)
+    else:
+        paginator = Paginator(rows, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows_html = queue_rows(
         page.object_list, now=filterset.now, several_schools=filterset.several_schools
@@ -156,7 +191,7 @@ def queue(request):
         "page": page,
         "rows": rows_html,
         "valid": valid,
-        "counts": _state_counts(filterset, request.user) if valid and not searching else {},
+        "counts": counts,
         "current_states": params.getlist("state"),
         "sort": params.get("sort", ""),
         "sort_links": _sort_links(params),
