@@ -74,6 +74,29 @@ def test_python_and_database_agree_over_a_grid_of_calls(reporter, site):
     assert seen == {"none", "met", "missed", "breached", "paused", "at_risk", "ok"}
 
 
+def test_the_reports_cheaper_conditions_pick_the_same_calls_as_the_target_states(reporter, site):
+    """`met_q`, `missed_q` and `target_breached_q` (what the reports count over a
+    month of calls) select exactly the calls whose target state is met, missed or
+    breached, for both targets."""
+    now = timezone.now().replace(microsecond=0)
+    incidents = grid(reporter, site, now)
+    states = {
+        incident.pk: incident for incident in targets.with_target_states(incidents, now).only("pk")
+    }
+    for due, done, state_name in [
+        ("response_due_at", "responded_at", "response_state"),
+        ("resolution_due_at", "resolved_at", "resolution_state"),
+    ]:
+        for state, condition in [
+            (targets.MET, targets.met_q(due, done)),
+            (targets.MISSED, targets.missed_q(due, done)),
+            (targets.BREACHED, targets.target_breached_q(due, done, now)),
+        ]:
+            expected = {pk for pk, row in states.items() if getattr(row, state_name) == state}
+            assert expected, (state_name, state)
+            assert set(incidents.filter(condition).values_list("pk", flat=True)) == expected
+
+
 def test_a_call_paused_after_its_target_passed_is_breached_everywhere(
     client_for, desk, technician, reporter, site
 ):

@@ -23,7 +23,7 @@ from ..models import (
     Site,
 )
 from .charts import Chart, backlog_over_time, breaches_by_priority
-from .expressions import incidents_at, open_at
+from .expressions import incidents_at, not_closed_before, open_at
 from .periods import Week, midnight
 from .requests import RequestsNow, requests_now
 from .schools import SideBySide, schools_side_by_side, shows_side_by_side
@@ -204,7 +204,7 @@ def _open_by_week(incidents, now: datetime, today) -> tuple[list[Week], int]:
     moments = [first, *ends]
     found = (
         incidents.filter(created_at__lt=now)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=first))
+        .filter(not_closed_before(first))
         .aggregate(**{f"open_{i}": Count("pk", filter=open_at(m)) for i, m in enumerate(moments)})
     )
     weeks = [

@@ -17,17 +17,21 @@ from django.db.models import (
     Aggregate,
     Avg,
     Count,
+    DateTimeField,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
     Q,
     QuerySet,
+    Value,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.lookups import GreaterThanOrEqual
 
 from ..models import CallKind, ClosureCode, Incident, Site
+from ..models.incident import FAR_FUTURE
 
 
 class Seconds(Func):
@@ -170,6 +174,19 @@ FIXED_AT_CLOSURE = Q(closure_code__in=[ClosureCode.FIXED, ClosureCode.WORKAROUND
 def within(field_name: str, start: datetime, end: datetime) -> Q:
     """``field_name`` from ``start`` (inclusive) to ``end`` (exclusive)."""
     return Q(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
+
+
+# A call not yet closed is open until the end of time. `open_until()` is the key of
+# the index `incident_period_open_until` (`Incident.Meta`): the calls still open at
+# some moment are one range of it, read from the index alone, where "not closed, or
+# closed since" was two ranges of `closed_at` and a visit to every row.
+def open_until() -> Coalesce:
+    return Coalesce("closed_at", Value(FAR_FUTURE, output_field=DateTimeField()))
+
+
+def not_closed_before(moment: datetime) -> Q:
+    """Not closed before the moment: still open, or closed at or after it."""
+    return Q(GreaterThanOrEqual(open_until(), Value(moment, output_field=DateTimeField())))
 
 
 def open_at(moment: datetime) -> Q:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from .. import targets
 from ..models import OPEN_STATUSES, Approval, ClosureCode, Site, Status
-from .expressions import requests_at, within
+from .expressions import not_closed_before, requests_at, within
 from .periods import Period, Rate
 
 
@@ -60,12 +60,7 @@ def request_figures(period: Period, *, now: datetime | None = None) -> RequestFi
     rows = (
         requests_at(period.site, period.schools)
         .filter(created_at__lt=end)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
-        .alias(
-            resolution_state=targets.target_state_expression(
-                "resolution_due_at", "resolved_at", now
-            )
-        )
+        .filter(not_closed_before(start))
         .values("request_type__name")
         .annotate(
             received=Count("pk", filter=within("created_at", start, end)),
@@ -73,7 +68,7 @@ def request_figures(period: Period, *, now: datetime | None = None) -> RequestFi
             declined=Count("pk", filter=decided & Q(approval=Approval.DECLINED)),
             fulfilled=Count("pk", filter=fulfilled),
             closed=Count("pk", filter=within("closed_at", start, end)),
-            met=Count("pk", filter=fulfilled & Q(resolution_state=targets.MET)),
+            met=Count("pk", filter=fulfilled & targets.met_q("resolution_due_at", "resolved_at")),
             open_at_end=Count("pk", filter=Q(closed_at__isnull=True) | Q(closed_at__gte=end)),
         )
         .order_by("request_type__name")
