@@ -53,6 +53,71 @@ def _help_and_errors(field: BoundField) -> SafeString:
     return mark_safe(errors + help_text)  # noqa: S308 - both built by format_html
 
 
+# Django's own input templates (`input.html` and those that only include it) and
+# `textarea.html`: short enough to write here, with the very same markup.
+_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "input",
+        "text",
+        "number",
+        "email",
+        "url",
+        "password",
+        "hidden",
+        "date",
+        "datetime",
+        "time",
+        "checkbox",
+        "search",
+        "tel",
+        "color",
+    )
+)
+_TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
+def _attrs_html(attrs: dict) -> str:
+    """As Django's `attrs.html`: a bare name for True, nothing for False."""
+    parts = []
+    for name, value in attrs.items():
+        if value is True:
+            parts.append(f" {conditional_escape(name)}")
+        elif value is not False:
+            parts.append(f' {conditional_escape(name)}="{conditional_escape(value)}"')
+    return "".join(parts)
+
+
+def _widget_html(field: BoundField, attrs: dict | None = None) -> SafeString:
+    """`field.as_widget(attrs=attrs)`: the inputs and text areas of Django's own
+    templates written in Python (one template render each cost as much as a row of
+    the call log); any other widget rendered by Django as before."""
+    widget = field.field.widget
+    template_name = getattr(widget, "template_name", "")
+    plain = (
+        (template_name in _INPUT_TEMPLATES or template_name == _TEXTAREA_TEMPLATE)
+        and type(widget).render is forms.Widget.render
+        and getattr(type(widget), "_render", None) is getattr(forms.Widget, "_render", None)
+    )
+    if not plain:
+        return field.as_widget(attrs=attrs)
+    if field.field.localize:
+        widget.is_localized = True
+    final = field.build_widget_attrs(dict(attrs or {}), widget)
+    if field.auto_id and "id" not in widget.attrs:
+        final.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), final)["widget"]
+    name = conditional_escape(context["name"])
+    value = context["value"]
+    if template_name == _TEXTAREA_TEMPLATE:
+        text = conditional_escape(value) if value else ""
+        html = f'<textarea name="{name}"{_attrs_html(context["attrs"])}>\n{text}</textarea>'
+    else:
+        shown = "" if value is None else f' value="{conditional_escape(value)}"'
+        html = f'<input type="{conditional_escape(context["type"])}" name="{name}"{shown}{_attrs_html(context["attrs"])}>'
+    return mark_safe(html)  # noqa: S308 - every part escaped above
+
+
 def _crispy_only(field: BoundField) -> bool:
     """Widgets left to crispy-forms' own templates: groups of radio buttons or
     checkboxes, file inputs, several inputs in one field."""
@@ -90,8 +155,8 @@ def plain_field(field: BoundField) -> SafeString:
 
         return as_crispy_field(field)
     if field.is_hidden:
-        return mark_safe(str(field))  # noqa: S308 - rendered by Django's widget
-    widget_html = field.as_widget(attrs={"class": _widget_class(field)})
+        return _widget_html(field) if not field.field.show_hidden_initial else mark_safe(str(field))  # noqa: S308
+    widget_html = _widget_html(field, {"class": _widget_class(field)})
     label = conditional_escape(field.label)
     required = " requiredField" if field.field.required else ""
     wrapper = f" {field.css_classes()}" if field.css_classes() else ""
