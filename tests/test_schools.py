@@ -357,9 +357,10 @@ def test_the_queue_runs_the_same_queries_however_many_schools(
     with CaptureQueriesContext(connection) as queries:
         response = client.get(QUEUE)
     assert response.content.count(b'data-testid="queue-row"') == 5 * schools
-    # Session, user, roles, the page, its count, the counts per state, the choices
-    # (schools, categories, sites, rooms, owners, technicians ×2) and the badge.
-    assert len(queries) == 14
+    # Session, user, roles, the page's ids, its rows, their latest entries, the counts
+    # per state (the list's length too), the choices (schools, categories, sites,
+    # rooms, owners, technicians ×2) and the badge.
+    assert len(queries) == 15
 
 
 # ---------------------------------------------------------------- reports and exports

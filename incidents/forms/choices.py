@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
@@ -113,13 +112,11 @@ def _remembered[T](field: forms.ModelChoiceField, key: str, build: Callable[[], 
     memo = getattr(_request, "lists", None)
     if memo is not None and key in memo:
         return memo[key]
-    cacheable = shared.is_shared() and field.queryset.model._meta.label in LISTED_MODELS
-    cache_key = shared.key_for(CHOICE_LISTS, key) if cacheable else ""
-    found = cache.get(cache_key) if cacheable else None
-    if found is None:
+    if shared.is_shared() and field.queryset.model._meta.label in LISTED_MODELS:
+        # The shared cache is only ever a shortcut: when it does not answer, build.
+        found = shared.cached(CHOICE_LISTS, key, build, TIMEOUT)
+    else:
         found = build()
-        if cacheable:
-            cache.set(cache_key, found, TIMEOUT)
     if memo is not None:
         memo[key] = found
     return found

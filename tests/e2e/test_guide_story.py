@@ -133,6 +133,10 @@ def test_the_guide_story_from_the_sheet_to_the_closed_email(
     page.get_by_label("Site").select_option(label="Main building")
     page.get_by_label("Find the equipment").fill("PR-00")
     page.get_by_label(re.compile("PR-0077")).check()
+    expect(page.get_by_label(re.compile("PR-0077"))).to_be_checked()
+    # The equipment search answers as it is typed: let its last answer land before
+    # clicking further down the sheet, or the click lands where the page was.
+    page.wait_for_load_state("networkidle")
     page.get_by_label("Yes – it happened again").check()
     page.get_by_label("What did you expect to happen?").fill("My class worksheets to print.")
     page.get_by_label("What exactly happened?").fill("The pages came out of the printer blank.")

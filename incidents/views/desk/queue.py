@@ -181,7 +181,10 @@ def queue(request):
         paginator = Paginator(rows, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows_html = queue_rows(
-        page.object_list, now=filterset.now, several_schools=filterset.several_schools
+        page.object_list,
+        among=filterset.queryset,
+        now=filterset.now,
+        several_schools=filterset.several_schools,
     )
     partial = bool(request.htmx) and request.htmx.target == "queue-table"
     context = {

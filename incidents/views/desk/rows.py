@@ -16,6 +16,7 @@ from html import escape as _escape
 from types import SimpleNamespace
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -192,13 +193,16 @@ def queue_row(incident: Any, *, age: str, url: str, several_schools: bool) -> st
     )
 
 
-def queue_rows(ids: Iterable[int], *, now: datetime, several_schools: bool) -> SafeString:
-    """The `<tbody>`'s rows for a page of the queue: the incidents `ids`, in that
-    order (the page the filters and the sort chose), read in one query."""
+def queue_rows(
+    ids: Iterable[int], *, among: QuerySet[Incident], now: datetime, several_schools: bool
+) -> SafeString:
+    """The `<tbody>`'s rows for a page of the queue: the incidents `ids` of `among`
+    (the person's scoped incidents), in that order (the page the filters and the
+    sort chose), read in one query."""
     ids = list(ids)
     found = {
         values["id"]: SimpleNamespace(pk=values["id"], **values)
-        for values in Incident.objects.filter(pk__in=ids)
+        for values in among.filter(pk__in=ids)
         .annotate(priority_set=priority_set_expression())
         .values(*ROW_FIELDS, "priority_set")
     }
