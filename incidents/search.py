@@ -23,13 +23,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Page, Paginator
-from django.db import connections, transaction
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
 from incidents.models import Equipment, Incident, parse_reference
+from incidents.models.incident import newest_first_walk
 
 CONFIG = "english"
 INDEX_NAME = "incident_search_document"
@@ -332,14 +333,10 @@ class CappedPaginator(Paginator):
         return Page(self._newest_first(bottom), number, self)
 
     def _newest_first(self, bottom: int) -> list[Any]:
-        """More matches than the cap: walk the incidents newest first and stop at the
-        page. PostgreSQL, misled by words that go together (a phrase it takes for
-        rare because each word is), would rather collect all of them through the
-        index and sort: tens of thousands of rows for one page."""
-        rows = self.rows[bottom : bottom + self.per_page]
-        connection = connections[self.rows.db]
-        if connection.vendor != "postgresql":
-            return list(rows)
-        with transaction.atomic(using=self.rows.db), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            return list(rows)
+        """More matches than the id list holds: walk the incidents newest first and
+        stop at the page. PostgreSQL, misled by words that go together (a phrase it
+        takes for rare because each word is), would rather collect all of them
+        through the index and sort: tens of thousands of rows for one page. The walk
+        is one statement, so a search runs the same queries on either path."""
+        with newest_first_walk():
+            return list(self.rows[bottom : bottom + self.per_page])

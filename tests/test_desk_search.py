@@ -245,3 +245,20 @@ def test_a_search_over_the_cap_but_within_the_id_list_is_paged_newest_first(
     assert result_count(response) == "more than 5 calls"
     newest_first = sorted(made, key=lambda i: (i.created_at, i.pk), reverse=True)
     assert listed(response) == [incident.reference for incident in newest_first]
+
+
+def test_a_search_past_the_id_list_walks_newest_first_in_the_same_queries(
+    client_for, desk, reporter, site, settings, django_assert_num_queries
+):
+    settings.SEARCH_COUNT_CAP = 3  # the id list then holds 6 matches: 9 take the walk
+    made = many_incidents(9, reporter=reporter, site=site)
+    rebuild_search_documents(connection)
+    client = client_for(desk)
+    client.get(QUEUE)  # warm the session
+
+    with django_assert_num_queries(QUERIES_SEARCH):
+        response = client.get(QUEUE, {"q": "bulk"})
+
+    assert result_count(response) == "more than 3 calls"
+    newest_first = sorted(made, key=lambda i: (i.created_at, i.pk), reverse=True)
+    assert listed(response) == [incident.reference for incident in newest_first]

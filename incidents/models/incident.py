@@ -4,6 +4,8 @@ Its states and their words are in `states`; the sheet the user wrote in `sheet`;
 call log and diagnostics in `calllog`; consultations with support groups in
 `consultations`."""
 
+import contextlib
+import contextvars
 import datetime
 import uuid
 
@@ -82,7 +84,38 @@ class SearchDocumentField(models.Field):
         return "tsvector" if connection.vendor == "postgresql" else "text"
 
 
-SearchDocumentField.register_lookup(SearchVectorExact)
+# Set while a search walks the incidents newest first (`newest_first_walk`).
+_walking = contextvars.ContextVar("search_walk_newest_first", default=False)
+
+
+@contextlib.contextmanager
+def newest_first_walk():
+    """Queries compiled inside match the search document in a form no index answers
+    (`DocumentMatch`), so PostgreSQL reads the incidents newest first and stops at
+    the page: one statement, no planner setting."""
+    token = _walking.set(True)
+    try:
+        yield
+    finally:
+        _walking.reset(token)
+
+
+class DocumentMatch(SearchVectorExact):
+    """`document @@ query`, which the GIN index answers; during a newest-first walk
+    the same match as `ts_match_vq(document, query)`, the operator's own function:
+    no index takes a function call, and PostgreSQL, estimating it as common, walks
+    the incidents newest first (it takes phrases for rare otherwise, and would
+    collect every match through the index, or read the whole table, and sort)."""
+
+    def as_sql(self, compiler, connection):
+        if not _walking.get():
+            return super().as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"ts_match_vq({lhs}, {rhs})", (*lhs_params, *rhs_params)
+
+
+SearchDocumentField.register_lookup(DocumentMatch)
 
 
 class IncidentQuerySet(models.QuerySet):
