@@ -3,9 +3,10 @@ searched and sorted by the address, with the open calls counted per state (a
 search is counted only up to a cap, and not per state)."""
 
 import hashlib
+from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Model, QuerySet
 from django.http import QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import roles
 from accounts.roles import Role
-from incidents import selectors, targets
+from incidents import prepared, selectors, targets
 from incidents.filters import (
     ALL,
     AT_RISK,
@@ -58,6 +59,23 @@ def queue_filter(request, params: QueryDict, *, rows: bool = False) -> QueueFilt
     return QueueFilter(params, queryset=queryset, request=request, now=timezone.now())
 
 
+def _filters_shape(filterset: QueueFilter, *leaving_out: str) -> tuple:
+    """What the filter set's SQL depends on, as plain values (for `prepared.rows`):
+    the schools served and every filter's cleaned value but `leaving_out`'s."""
+    shape: list = [tuple(filterset.schools)]
+    for name, value in sorted(filterset.form.cleaned_data.items()):
+        if name in leaving_out:
+            continue
+        if isinstance(value, Model):
+            value = (type(value).__name__, value.pk)
+        elif isinstance(value, list):
+            value = tuple(value)
+        elif value is not None and not isinstance(value, str | bool | int | date):
+            value = repr(value)
+        shape.append((name, value))
+    return tuple(shape)
+
+
 def _state_counts(filterset: QueueFilter, user) -> dict:
     """Open calls per state under the other filters, with how many are at risk or breached.
 
@@ -66,18 +84,29 @@ def _state_counts(filterset: QueueFilter, user) -> dict:
     """
     # A call's state is breached or at risk only while it is active, so these two
     # conditions count the same calls as the state's full expression, in far less SQL.
-    breached, at_risk = target_conditions(filterset.now)
-    rows = (
-        filterset.queryset_without("state", "sort", queryset=selectors.staff_incidents_for(user))
-        .filter(status__in=OPEN_STATUSES)
-        .order_by()
-        .values("status")
-        .annotate(
-            n=Count("id"),
-            breached=Count("id", filter=breached),
-            at_risk=Count("id", filter=at_risk),
+
+    def build(now) -> QuerySet:
+        breached, at_risk = target_conditions(now)
+        return (
+            filterset.queryset_without(
+                "state", "sort", queryset=selectors.staff_incidents_for(user)
+            )
+            .filter(status__in=OPEN_STATUSES)
+            .order_by()
+            .values_list("status")
+            .annotate(
+                n=Count("id"),
+                breached=Count("id", filter=breached),
+                at_risk=Count("id", filter=at_risk),
+            )
         )
-    )
+
+    shape = _filters_shape(filterset, "state", "sort")
+    found = prepared.rows(("state-counts", user.pk, *shape), build, filterset.now)
+    rows = [
+        {"status": status, "n": n, "breached": breached, "at_risk": at_risk}
+        for status, n, breached, at_risk in found
+    ]
     by_state = {row["status"]: row for row in rows}
     states = [
         {"value": value, "label": label, "n": by_state.get(value, {}).get("n", 0)}

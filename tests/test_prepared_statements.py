@@ -1,0 +1,107 @@
+"""Statements compiled once per process (`incidents.prepared`): the call log's counts
+per state are compiled on the first request and run again with each request's time,
+never kept as results."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test import RequestFactory
+from django.utils import timezone
+
+from incidents import prepared, selectors
+from incidents.filters import QueueFilter
+from incidents.models import Incident
+from incidents.views.desk.queue import _state_counts
+from tests.desk_helpers import logged
+from tests.factories import file_incident
+
+ON_POSTGRESQL = connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _no_statements_kept():
+    prepared.forget()
+    yield
+    prepared.forget()
+
+
+def counts_at(desk, moment, params="state=open") -> dict:
+    request = RequestFactory().get("/desk/")
+    request.user = desk
+    filterset = QueueFilter(
+        QueryDict(params),
+        queryset=selectors.staff_incidents_for(desk),
+        request=request,
+        now=moment,
+    )
+    assert filterset.is_valid()
+    return _state_counts(filterset, desk)
+
+
+def kept_statements() -> list:
+    return list(prepared._statements.values())
+
+
+def test_the_counts_move_with_the_time_they_are_asked_at(desk, reporter, site):
+    now = timezone.now()
+    calls = [logged(file_incident(reporter, site=site), desk) for _ in range(3)]
+    # Resolution due in 1, 3 and 5 hours, each call's clock started 10 hours ago.
+    for call, hours in zip(calls, (1, 3, 5), strict=True):
+        Incident.objects.filter(pk=call.pk).update(
+            created_at=now - timedelta(hours=10),
+            responded_at=now - timedelta(hours=9),
+            resolution_due_at=now + timedelta(hours=hours),
+        )
+
+    moments = [now + timedelta(hours=hours) for hours in (0, 2, 4, 6)]
+    seen = [(c["breached"], c["at_risk"]) for c in (counts_at(desk, m) for m in moments)]
+
+    # At risk in the last quarter of each call's time (11, 13 and 15 hours).
+    assert seen == [(0, 2), (1, 2), (2, 1), (3, 0)]
+    if ON_POSTGRESQL:  # one statement, compiled once, run with every moment
+        assert len(kept_statements()) == 1 and kept_statements()[0] is not None
+
+
+def test_a_change_shows_in_the_next_counts(desk, reporter, site):
+    first = logged(file_incident(reporter, site=site), desk)
+    logged(file_incident(reporter, site=site), desk)
+    now = timezone.now()
+    before = {state["value"]: state["n"] for state in counts_at(desk, now)["states"]}
+
+    Incident.objects.filter(pk=first.pk).update(status="on_hold")
+    after = {state["value"]: state["n"] for state in counts_at(desk, now)["states"]}
+
+    assert before["logged"] == 2 and before["on_hold"] == 0
+    assert after["logged"] == 1 and after["on_hold"] == 1
+
+
+def test_each_filter_gets_its_own_statement(desk, reporter, site):
+    logged(file_incident(reporter, site=site), desk, impact=1, urgency=1)
+    logged(file_incident(reporter, site=site), desk, impact=3, urgency=3)
+    now = timezone.now()
+
+    every = counts_at(desk, now)["open"]
+    urgent = counts_at(desk, now, "state=open&priority=1")["open"]
+
+    assert (every, urgent) == (2, 1)
+    if ON_POSTGRESQL:
+        assert len(kept_statements()) == 2
+
+
+def test_a_moment_worked_out_from_the_time_is_never_compiled_in(reporter, site):
+    call = file_incident(reporter, site=site)
+    Incident.objects.filter(pk=call.pk).update(created_at=timezone.now() - timedelta(hours=2))
+
+    def within_an_hour(now):
+        return Incident.objects.filter(created_at__gte=now - timedelta(hours=1)).values_list("pk")
+
+    now = timezone.now()
+    found = [
+        prepared.rows("recent", within_an_hour, moment)
+        for moment in (now, now - timedelta(hours=1.5))
+    ]
+
+    assert found == [[], [(call.pk,)]]
+    assert kept_statements() == [None]  # refused: evaluated through the ORM each time
