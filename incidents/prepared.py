@@ -19,42 +19,59 @@ through the same converters as the ORM's.
 """
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import UTC, datetime
 from threading import Lock
+from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Model, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
-# The moment a statement is compiled with: no real time is anywhere near it.
+# What a statement is compiled with in place of the values that move from one run to
+# the next: a moment no real time is anywhere near, and a list of ids that is only
+# ever itself (found in the parameters by identity).
 STAND_IN = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+STAND_IN_IDS: list[int] = [-1]
 KEPT = 512  # statements per process, the least recently used dropped first
 
 _statements: OrderedDict[Hashable, "Statement | None"] = OrderedDict()
 _lock = Lock()
 
 
-class Statement:
-    """One compiled queryset: its SQL, parameters, where the time goes in them, and
-    the converters of its columns (as `SQLCompiler.apply_converters` uses them)."""
+def any_of(model: type[Model], column: str, ids: list[int], db: str) -> Q | RawSQL:
+    """`column IN ids` as one array parameter on PostgreSQL (`= ANY(%s)`): a list of
+    ids is then one value to send, and a statement for fifty ids is the statement
+    for any number of them."""
+    if connections[db].vendor != "postgresql":
+        return Q(**{f"{column}__in": ids})
+    ops = connections[db].ops
+    # The table and column are the model's own; the ids one bound parameter.
+    sql = f"{ops.quote_name(model._meta.db_table)}.{ops.quote_name(column)} = ANY(%s)"
+    return RawSQL(sql, (ids,), output_field=BooleanField())  # noqa: S611
 
-    def __init__(self, queryset: QuerySet) -> None:
+
+class Statement:
+    """One compiled queryset: its SQL, parameters, where the moving values go in
+    them, and the converters of its columns (as `SQLCompiler.apply_converters`
+    uses them)."""
+
+    def __init__(self, queryset: QuerySet, moving: Iterable[str]) -> None:
         compiler = queryset.query.get_compiler(using=queryset.db)
         self.db = queryset.db
         self.sql, params = compiler.as_sql()
         self.params = tuple(params)
         self.converters = compiler.get_converters([column for column, _, _ in compiler.select])
-        self.positions = tuple(
-            index
-            for index, value in enumerate(self.params)
-            if isinstance(value, datetime) and value == STAND_IN
-        )
+        self.positions = {
+            name: tuple(i for i, value in enumerate(self.params) if _is_stand_in(name, value))
+            for name in moving
+        }
 
     @property
     def safe(self) -> bool:
-        """The time is a parameter of its own wherever it is used: nowhere written
-        into the SQL, no moment worked out from it in Python."""
-        if str(STAND_IN.year) in self.sql:
+        """Each moving value is a parameter of its own wherever it is used: nowhere
+        written into the SQL, nothing worked out from it in Python."""
+        if str(STAND_IN.year) in self.sql or not all(self.positions.values()):
             return False
         for value in self.params:
             if isinstance(value, datetime) and value.year < 1950 and value != STAND_IN:
@@ -63,10 +80,11 @@ class Statement:
                 return False
         return True
 
-    def run(self, now: datetime) -> list[tuple]:
+    def run(self, moving: dict[str, Any]) -> list[tuple]:
         values = list(self.params)
-        for index in self.positions:
-            values[index] = now
+        for name, positions in self.positions.items():
+            for index in positions:
+                values[index] = moving[name]
         connection = connections[self.db]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, values)
@@ -85,31 +103,40 @@ class Statement:
         return rows
 
 
-def _compile(queryset: QuerySet) -> Statement | None:
+def _is_stand_in(name: str, value: Any) -> bool:
+    if name == "now":
+        return isinstance(value, datetime) and value == STAND_IN
+    return value is STAND_IN_IDS
+
+
+def _compile(queryset: QuerySet, moving: Iterable[str]) -> Statement | None:
     if connections[queryset.db].vendor != "postgresql":
         return None
-    statement = Statement(queryset)
+    statement = Statement(queryset, moving)
     return statement if statement.safe else None
 
 
-def rows(key: Hashable, build: Callable[[datetime], QuerySet], now: datetime) -> list[tuple]:
-    """The rows of `build(now)` (a `values_list` queryset), compiled once per `key`.
+def rows(key: Hashable, build: Callable[..., QuerySet], **moving: Any) -> list[tuple]:
+    """The rows of `build(**moving)` (a `values_list` queryset), compiled once per `key`.
 
-    `key` must name everything the queryset's SQL depends on but the time: the
-    caller's filters, the person and their schools."""
+    `moving` are the values that change from one run to the next: `now` (a
+    datetime) and `ids` (a list of ids, which `build` filters with `any_of`).
+    `key` must name everything else the queryset's SQL depends on: the caller's
+    filters, the person and their schools."""
     with _lock:
         kept = _statements.get(key, False)
         if kept is not False:
             _statements.move_to_end(key)
     if kept is False:
-        kept = _compile(build(STAND_IN))
+        stand_ins = {name: STAND_IN if name == "now" else STAND_IN_IDS for name in moving}
+        kept = _compile(build(**stand_ins), moving)
         with _lock:
             _statements[key] = kept
             while len(_statements) > KEPT:
                 _statements.popitem(last=False)
     if kept is None:
-        return list(build(now))
-    return kept.run(now)
+        return list(build(**moving))
+    return kept.run(moving)
 
 
 def forget() -> None:

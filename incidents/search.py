@@ -25,12 +25,12 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
 
 from incidents.models import Equipment, Incident, parse_reference
 from incidents.models.incident import newest_first_walk
+from incidents.prepared import any_of
 
 CONFIG = "english"
 INDEX_NAME = "incident_search_document"
@@ -275,16 +275,6 @@ def _equipment_tagged(db: str, text: str) -> list[int]:
 ID_LIST_FACTOR = 2
 
 
-def _among(ids: list[int], db: str) -> Q | RawSQL:
-    """`pk IN ids`, as one array parameter on PostgreSQL (thousands of ids are one
-    value to send, not thousands of placeholders to write)."""
-    if connections[db].vendor != "postgresql":
-        return Q(pk__in=ids)
-    table = connections[db].ops.quote_name(Incident._meta.db_table)
-    # The table's name is the model's own, the ids one bound parameter.
-    return RawSQL(f'{table}."id" = ANY(%s)', (ids,), output_field=BooleanField())  # noqa: S611
-
-
 def count_cap() -> int:
     """How many results a search counts before it says "more than" (setting
     `SEARCH_COUNT_CAP`): counting every match of a common word costs more than
@@ -328,7 +318,7 @@ class CappedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         if len(self.matching_ids) <= self.id_limit:
-            rows = self.rows.filter(_among(self.matching_ids, self.rows.db))
+            rows = self.rows.filter(any_of(Incident, "id", self.matching_ids, self.rows.db))
             return Page(rows[bottom : bottom + self.per_page], number, self)
         return Page(self._newest_first(bottom), number, self)
 

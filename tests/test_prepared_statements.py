@@ -14,8 +14,9 @@ from incidents import prepared, selectors
 from incidents.filters import QueueFilter
 from incidents.models import Incident
 from incidents.views.desk.queue import _state_counts
-from tests.desk_helpers import logged
-from tests.factories import file_incident
+from incidents.views.desk.rows import queue_rows
+from tests.desk_helpers import assigned, logged
+from tests.factories import EquipmentFactory, RoomFactory, file_incident
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 
@@ -99,9 +100,42 @@ def test_a_moment_worked_out_from_the_time_is_never_compiled_in(reporter, site):
 
     now = timezone.now()
     found = [
-        prepared.rows("recent", within_an_hour, moment)
+        prepared.rows("recent", within_an_hour, now=moment)
         for moment in (now, now - timedelta(hours=1.5))
     ]
 
     assert found == [[], [(call.pk,)]]
     assert kept_statements() == [None]  # refused: evaluated through the ORM each time
+
+
+def test_the_rows_from_kept_statements_are_the_orms(desk, technician, reporter, site, monkeypatch):
+    room = RoomFactory(site=site)
+    printer = EquipmentFactory(site=site, room=room)
+    calls = [
+        file_incident(reporter, site=site),
+        logged(file_incident(reporter, site=site, room=room, equipment=printer), desk),
+        assigned(file_incident(reporter, site=site), desk, technician),
+    ]
+    ids = [call.pk for call in reversed(calls)]
+    now = timezone.now()
+
+    def page():
+        return queue_rows(
+            ids,
+            among=selectors.staff_incidents_for(desk),
+            scope=("test",),
+            now=now,
+            several_schools=True,
+        )
+
+    kept = page()
+    statements = kept_statements()
+    prepared.forget()
+    monkeypatch.setattr(prepared, "_compile", lambda queryset, moving: None)
+    through_the_orm = page()
+
+    assert kept == through_the_orm
+    assert [call.reference in kept for call in calls] == [True, True, True]
+    assert printer.asset_tag in kept and technician.first_name in kept
+    if ON_POSTGRESQL:  # the rows and their latest entries, each one statement for any ids
+        assert len(statements) == 2 and None not in statements

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import School
 from accounts.roles import Role, people_with
-from incidents import targets
+from incidents import prepared, targets
 from incidents.forms.choices import light_choices
 from incidents.models import (
     OPEN_STATUSES,
@@ -35,6 +35,7 @@ from incidents.models import (
     Site,
     Status,
 )
+from incidents.prepared import any_of
 from incidents.priority_set import priority_set_expression
 from incidents.search import search_incidents
 
@@ -109,18 +110,24 @@ def queue_queryset(incidents: QuerySet[Incident] | None = None) -> QuerySet[Inci
 def add_latest_entries(incidents: list[Any]) -> None:
     """Set `latest_text`, `latest_at` and `latest_public` (None without an entry) on
     each incident from its latest call-log entry, in one query for them all."""
-    latest = (
-        CallLogEntry.objects.filter(incident_id__in=[incident.pk for incident in incidents])
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("incident_id")],
-                order_by=[F("at").desc(), F("id").desc()],
+
+    def build(ids: list[int]) -> QuerySet:
+        return (
+            CallLogEntry.objects.filter(
+                any_of(CallLogEntry, "incident_id", ids, CallLogEntry.objects.db)
             )
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("incident_id")],
+                    order_by=[F("at").desc(), F("id").desc()],
+                )
+            )
+            .filter(rank=1)
+            .values_list("incident_id", "text", "at", "is_public")
         )
-        .filter(rank=1)
-        .values_list("incident_id", "text", "at", "is_public")
-    )
+
+    latest = prepared.rows(("latest-entries",), build, ids=[incident.pk for incident in incidents])
     by_incident = {incident_id: rest for incident_id, *rest in latest}
     for incident in incidents:
         incident.latest_text, incident.latest_at, incident.latest_public = by_incident.get(

@@ -102,7 +102,7 @@ def _state_counts(filterset: QueueFilter, user) -> dict:
         )
 
     shape = _filters_shape(filterset, "state", "sort")
-    found = prepared.rows(("state-counts", user.pk, *shape), build, filterset.now)
+    found = prepared.rows(("state-counts", user.pk, *shape), build, now=filterset.now)
     rows = [
         {"status": status, "n": n, "breached": breached, "at_risk": at_risk}
         for status, n, breached, at_risk in found
@@ -212,6 +212,7 @@ def queue(request):
     rows_html = queue_rows(
         page.object_list,
         among=filterset.queryset,
+        scope=tuple(filterset.schools),
         now=filterset.now,
         several_schools=filterset.several_schools,
     )

@@ -10,7 +10,7 @@ day-month formats are put together from the same month abbreviations as the
 `date` filter's.
 """
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from datetime import datetime
 from html import escape as _escape
 from types import SimpleNamespace
@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from accounts.models import display_name
-from incidents import targets
+from incidents import prepared, targets
 from incidents.models import (
     ACTIVE_STATUSES,
     OPEN_STATUSES,
@@ -34,6 +34,7 @@ from incidents.models import (
     Status,
     format_reference,
 )
+from incidents.prepared import any_of
 from incidents.priority_set import priority_set_expression
 from incidents.templatetags.states import status_badge
 
@@ -194,17 +195,29 @@ def queue_row(incident: Any, *, age: str, url: str, several_schools: bool) -> st
 
 
 def queue_rows(
-    ids: Iterable[int], *, among: QuerySet[Incident], now: datetime, several_schools: bool
+    ids: Iterable[int],
+    *,
+    among: QuerySet[Incident],
+    scope: Hashable,
+    now: datetime,
+    several_schools: bool,
 ) -> SafeString:
     """The `<tbody>`'s rows for a page of the queue: the incidents `ids` of `among`
-    (the person's scoped incidents), in that order (the page the filters and the
-    sort chose), read in one query."""
+    (the person's scoped incidents, which `scope` names: their schools), in that
+    order (the page the filters and the sort chose), read in one query."""
     ids = list(ids)
+    fields = (*ROW_FIELDS, "priority_set")
+
+    def build(ids: list[int]) -> QuerySet:
+        return (
+            among.filter(any_of(Incident, "id", ids, among.db))
+            .annotate(priority_set=priority_set_expression())
+            .values_list(*fields)
+        )
+
     found = {
-        values["id"]: SimpleNamespace(pk=values["id"], **values)
-        for values in among.filter(pk__in=ids)
-        .annotate(priority_set=priority_set_expression())
-        .values(*ROW_FIELDS, "priority_set")
+        values[0]: SimpleNamespace(pk=values[0], **dict(zip(fields, values, strict=True)))
+        for values in prepared.rows(("queue-rows", scope), build, ids=ids)
     }
     incidents = [found[pk] for pk in ids if pk in found]
     add_latest_entries(incidents)
