@@ -7,6 +7,7 @@ string; a value a filter cannot read makes the form invalid (the view answers
 400 with an empty list), never a server error.
 """
 
+from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
@@ -246,15 +247,28 @@ class QueueFilter(django_filters.FilterSet):
         schools = sorted(roles.staff_schools(user)) if user is not None else []
         self.schools = schools
         self.several_schools = len(schools) > 1
-        self.filters["school"].queryset = School.objects.filter(pk__in=schools)
-        self.filters["site"].queryset = Site.objects.filter(school_id__in=schools)
-        self.filters["room"].queryset = Room.objects.filter(
-            site__school_id__in=schools
-        ).select_related("site")
-        self.filters["owner"].queryset = desk_people(schools)
-        self.filters["assignee"].queryset = technicians(schools)
+        # The choice lists' querysets (for a trust's desk, each a filter over a hundred
+        # schools) are built where they are used: to check a chosen value, and to
+        # write the filter form's fields when their markup is not kept
+        # (`fill_choice_lists`).
+        self._lists: dict[str, Callable[[], QuerySet]] = {
+            "school": lambda: School.objects.filter(pk__in=schools),
+            "site": lambda: Site.objects.filter(school_id__in=schools),
+            "room": lambda: Room.objects.filter(site__school_id__in=schools).select_related("site"),
+            "owner": lambda: desk_people(schools),
+            "assignee": lambda: technicians(schools),
+        }
         if not self.several_schools:
             del self.filters["school"]
+            del self._lists["school"]
+        for name, build in self._lists.items():
+            if self.data.get(name) not in (None, ""):
+                self.filters[name].queryset = build()
+
+    def fill_choice_lists(self) -> None:
+        """Every choice list of the form, before its fields are written."""
+        for name, build in self._lists.items():
+            self.form.fields[name].queryset = build()
 
     @property
     def form(self):

@@ -127,6 +127,7 @@ def _filter_fields(filterset: QueueFilter, params: QueryDict, valid: bool) -> st
     the same with the same schools (the lists' version renews it)."""
 
     def build() -> str:
+        filterset.fill_choice_lists()
         return render_to_string("incidents/desk/queue_filters.html", {"filter": filterset})
 
     if not valid:  # the messages name what was typed: written afresh
