@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from threading import Lock
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BooleanField, Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -112,7 +113,10 @@ def _is_stand_in(name: str, value: Any) -> bool:
 def _compile(queryset: QuerySet, moving: Iterable[str]) -> Statement | None:
     if connections[queryset.db].vendor != "postgresql":
         return None
-    statement = Statement(queryset, moving)
+    try:
+        statement = Statement(queryset, moving)
+    except EmptyResultSet:  # nothing to read, whatever the moving values
+        return None
     return statement if statement.safe else None
 
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from incidents import prepared, selectors
 from incidents.filters import QueueFilter
 from incidents.models import Incident
-from incidents.views.desk.queue import _state_counts
+from incidents.views.desk.queue import CountedPaginator, _count_from_states, _state_counts
 from incidents.views.desk.rows import queue_rows
-from tests.desk_helpers import assigned, logged
+from tests.desk_helpers import assigned, logged, many_incidents
 from tests.factories import EquipmentFactory, RoomFactory, file_incident
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
@@ -139,3 +139,53 @@ def test_the_rows_from_kept_statements_are_the_orms(desk, technician, reporter, 
     assert printer.asset_tag in kept and technician.first_name in kept
     if ON_POSTGRESQL:  # the rows and their latest entries, each one statement for any ids
         assert len(statements) == 2 and None not in statements
+
+
+def page_of(desk, moment, params, number=1) -> list[int]:
+    request = RequestFactory().get("/desk/")
+    request.user = desk
+    filterset = QueueFilter(
+        QueryDict(params),
+        queryset=selectors.staff_incidents_for(desk),
+        request=request,
+        now=moment,
+    )
+    assert filterset.is_valid()
+    count = _count_from_states(filterset, _state_counts(filterset, desk))
+    return list(CountedPaginator(filterset, desk, 50, count=count).page(number).object_list)
+
+
+def test_a_page_of_ids_is_read_again_each_time(desk, reporter, site):
+    made = many_incidents(60, reporter=reporter, site=site)
+    now = timezone.now()
+
+    second = page_of(desk, now, "state=open", 2)
+    newer = many_incidents(5, reporter=reporter, site=site, created_at=now + timedelta(minutes=1))
+    later = page_of(desk, now, "state=open", 2)
+    first = page_of(desk, now, "state=open", 1)
+
+    assert second == [call.pk for call in made[50:]]
+    assert later == [call.pk for call in made[45:]]
+    assert first[:5] == sorted((call.pk for call in newer), reverse=True)
+
+
+def test_the_breached_calls_page_moves_with_the_time(desk, reporter, site):
+    now = timezone.now()
+    calls = [logged(file_incident(reporter, site=site), desk) for _ in range(3)]
+    for call, hours in zip(calls, (1, 3, 5), strict=True):
+        Incident.objects.filter(pk=call.pk).update(
+            created_at=now - timedelta(hours=10 - hours),
+            responded_at=now - timedelta(hours=9),
+            resolution_due_at=now + timedelta(hours=hours),
+        )
+
+    seen = [
+        page_of(desk, now + timedelta(hours=hours), "state=open&target=breached")
+        for hours in (0, 2, 4, 6)
+    ]
+
+    first, second, third = (call.pk for call in calls)
+    assert seen == [[], [first], [second, first], [third, second, first]]
+    if ON_POSTGRESQL:  # the page's ids: one statement, run with every moment
+        pages = [key for key in prepared._statements if key[0] == "queue-ids"]
+        assert len(pages) == 1 and prepared._statements[pages[0]].positions["now"]

@@ -7,7 +7,8 @@ string; a value a filter cannot read makes the form invalid (the view answers
 400 with an empty list), never a server error.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, time
 from typing import Any
 
@@ -264,6 +265,16 @@ class QueueFilter(django_filters.FilterSet):
         for name, build in self._lists.items():
             if self.data.get(name) not in (None, ""):
                 self.filters[name].queryset = build()
+
+    @contextmanager
+    def measured_at(self, now: datetime) -> Iterator[None]:
+        """The targets filter measures against `now` inside (for `prepared.rows`,
+        which compiles a statement with a stand-in moment)."""
+        asked_at, self.now = self.now, now
+        try:
+            yield
+        finally:
+            self.now = asked_at
 
     def fill_choice_lists(self) -> None:
         """Every choice list of the form, before its fields are written."""

@@ -5,7 +5,7 @@ search is counted only up to a cap, and not per state)."""
 import hashlib
 from datetime import date
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Model, QuerySet
 from django.http import QueryDict
 from django.shortcuts import render
@@ -87,11 +87,12 @@ def _state_counts(filterset: QueueFilter, user) -> dict:
 
     def build(now) -> QuerySet:
         breached, at_risk = target_conditions(now)
-        return (
-            filterset.queryset_without(
+        with filterset.measured_at(now):  # the targets filter, if chosen, measures too
+            others = filterset.queryset_without(
                 "state", "sort", queryset=selectors.staff_incidents_for(user)
             )
-            .filter(status__in=OPEN_STATUSES)
+        return (
+            others.filter(status__in=OPEN_STATUSES)
             .order_by()
             .values_list("status")
             .annotate(
@@ -167,15 +168,36 @@ def _count_from_states(filterset: QueueFilter, counts: dict) -> int | None:
 
 
 class CountedPaginator(Paginator):
-    """A paginator told its count (see `_count_from_states`)."""
+    """The open calls of chosen states: told its count (`_count_from_states`), its
+    page of ids read by a statement compiled once for these filters and this page
+    (`prepared.rows`), with the request's time its one moving value when the
+    targets filter measures against it."""
 
-    def __init__(self, rows, per_page: int, *, count: int) -> None:
-        super().__init__(rows, per_page)
+    def __init__(self, filterset: QueueFilter, user, per_page: int, *, count: int) -> None:
+        super().__init__([], per_page)  # no orphans: a page is at most `per_page` long
+        self.filterset = filterset
+        self.user = user
         self.known_count = count
 
     @property
     def count(self) -> int:  # type: ignore[override]
         return self.known_count
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        filterset = self.filterset
+
+        def build(now=None) -> QuerySet:
+            with filterset.measured_at(now or filterset.now):
+                ids = filterset.filter_queryset(filterset.queryset.all()).values_list("pk")
+            return ids[bottom : bottom + self.per_page]
+
+        moving = {"now": filterset.now} if filterset.form.cleaned_data.get("target") else {}
+        key = ("queue-ids", self.user.pk, *_filters_shape(filterset), bottom, self.per_page)
+        found = prepared.rows(key, build, **moving) if self.count > bottom else []
+        ids = [pk for (pk,) in found]
+        return Page(ids, number, self)
 
 
 def _sort_links(params: QueryDict) -> dict[str, str]:
@@ -196,19 +218,17 @@ def queue(request):
     params = queue_params(request)
     filterset = queue_filter(request, params)
     valid = filterset.is_valid()
-    # The filters and the sort choose a page of ids; the rows are then read by id.
-    rows = (filterset.qs if valid else filterset.queryset.none()).values_list("pk", flat=True)
     # A search is counted up to a cap ("more than 1,000") and not per state: counting
     # every call with a common word costs far more than finding the page.
     searching = valid and bool((filterset.form.cleaned_data.get("q") or "").strip())
     counts = _state_counts(filterset, request.user) if valid and not searching else {}
     known = _count_from_states(filterset, counts) if counts else None
-    if searching:
-        paginator: Paginator = CappedPaginator(rows, PAGE_SIZE)
-    elif known is not None:
-        paginator = CountedPaginator(rows, PAGE_SIZE, count=known)
+    # The filters and the sort choose a page of ids; the rows are then read by id.
+    if known is not None:
+        paginator: Paginator = CountedPaginator(filterset, request.user, PAGE_SIZE, count=known)
     else:
-        paginator = Paginator(rows, PAGE_SIZE)
+        ids = (filterset.qs if valid else filterset.queryset.none()).values_list("pk", flat=True)
+        paginator = (CappedPaginator if searching else Paginator)(ids, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows_html = queue_rows(
         page.object_list,
