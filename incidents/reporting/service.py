@@ -38,7 +38,7 @@ from .expressions import (
 )
 from .periods import Period, Rate, Timing, Week, mondays_of, weeks_of
 from .requests import RequestFigures, request_figures
-from .schools import SideBySide, schools_side_by_side, shows_side_by_side
+from .schools import SideBySide, school_aggregates, schools_side_by_side, shows_side_by_side
 
 TOP_N = 10
 
@@ -139,7 +139,7 @@ class ServiceReport:
 
 def service_report(period: Period, *, now: datetime | None = None) -> ServiceReport:
     """Every figure of the service report for one period and site (about 10 queries;
-    four more for the schools side by side)."""
+    beside the schools, two more: their devices, from the shared cache, and names)."""
     now = now or timezone.now()
     start, end = period.starts_at, period.ends_at
     incidents = incidents_at(period.site, period.schools)
@@ -160,31 +160,41 @@ def service_report(period: Period, *, now: datetime | None = None) -> ServiceRep
             "pk", filter=within("created_at", week_starts, week_ends)
         )
         buckets[f"closed_{index}"] = Count("pk", filter=within("closed_at", week_starts, week_ends))
-    totals = (
-        incidents.filter(created_at__lt=end)
-        .filter(not_closed_before(start))
-        .aggregate(
-            reported=Count("pk", filter=within("created_at", start, end)),
-            logged=Count("pk", filter=within("logged_at", start, end)),
-            resolved=Count("pk", filter=resolved_in),
-            closed=Count("pk", filter=closed_in),
-            fix_closed=Count("pk", filter=closed_in & FIXED_AT_CLOSURE),
-            first_contact=Count(
-                "pk", filter=closed_in & FIXED_AT_CLOSURE & Q(assigned_at__isnull=True)
-            ),
-            resolved_itself=Count(
-                "pk", filter=closed_in & Q(closure_code=ClosureCode.RESOLVED_ITSELF)
-            ),
-            reopened=Count("pk", filter=closed_in & Q(reopen_count__gt=0)),
-            by_fix=Count("pk", filter=resolved_in & Q(resolution_kind=ResolutionKind.FIX)),
-            by_workaround=Count(
-                "pk", filter=resolved_in & Q(resolution_kind=ResolutionKind.WORKAROUND)
-            ),
-            backlog_at_start=Count("pk", filter=open_at(start)),
-            backlog_at_end=Count("pk", filter=open_at(end)),
-            **buckets,
-        )
+    figures = dict(
+        reported=Count("pk", filter=within("created_at", start, end)),
+        logged=Count("pk", filter=within("logged_at", start, end)),
+        resolved=Count("pk", filter=resolved_in),
+        closed=Count("pk", filter=closed_in),
+        fix_closed=Count("pk", filter=closed_in & FIXED_AT_CLOSURE),
+        first_contact=Count(
+            "pk", filter=closed_in & FIXED_AT_CLOSURE & Q(assigned_at__isnull=True)
+        ),
+        resolved_itself=Count("pk", filter=closed_in & Q(closure_code=ClosureCode.RESOLVED_ITSELF)),
+        reopened=Count("pk", filter=closed_in & Q(reopen_count__gt=0)),
+        by_fix=Count("pk", filter=resolved_in & Q(resolution_kind=ResolutionKind.FIX)),
+        by_workaround=Count(
+            "pk", filter=resolved_in & Q(resolution_kind=ResolutionKind.WORKAROUND)
+        ),
+        backlog_at_start=Count("pk", filter=open_at(start)),
+        backlog_at_end=Count("pk", filter=open_at(end)),
+        **buckets,
     )
+    in_pass = incidents.filter(created_at__lt=end).filter(not_closed_before(start))
+    # With the schools side by side, the pass is grouped by school, with each
+    # school's own figures (every figure above is a count, so the report's are
+    # their sums): one scan of the period's calls for both.
+    side_by_side = period.schools is not None and shows_side_by_side(period.schools, period.site)
+    per_school: dict[int, dict] | None = None
+    if side_by_side:
+        per_school = {
+            row["school_id"]: dict(row)
+            for row in in_pass.values("school_id").annotate(
+                **{**figures, **school_aggregates(start, end, now=now)}
+            )
+        }
+        totals = {name: sum(row[name] for row in per_school.values()) for name in figures}
+    else:
+        totals = in_pass.aggregate(**figures)
 
     # 2. Time to respond and to resolve, with target compliance, by priority.
     logged = incidents.filter(within("created_at", start, end))
@@ -195,6 +205,7 @@ def service_report(period: Period, *, now: datetime | None = None) -> ServiceRep
         logged,
         "priority",
         respond_seconds(),
+        timed="responded_at",
         met=Count("pk", filter=targets.met_q("response_due_at", "responded_at")),
         measured=Count("pk", filter=Q(responded_at__isnull=False) | Q(response_due_at__lt=now)),
     )
@@ -202,6 +213,7 @@ def service_report(period: Period, *, now: datetime | None = None) -> ServiceRep
         incidents.filter(resolved_in),
         "priority",
         resolve_seconds(),
+        timed="resolved_at",
         met=Count("pk", filter=targets.met_q("resolution_due_at", "resolved_at")),
         measured=Count("pk"),
     )
@@ -215,7 +227,20 @@ def service_report(period: Period, *, now: datetime | None = None) -> ServiceRep
         for priority in Priority
     ]
 
-    # 3. Calls per week, logged and closed (from the first pass); the backlog
+    # 3. The top lists (and, beside the schools, each school's calls per category).
+    tops = _top_lists(logged, per_school_categories=side_by_side)
+    schools: SideBySide | None = None
+    if side_by_side and period.schools is not None:
+        schools = schools_side_by_side(
+            period.schools,
+            start,
+            end,
+            now=now,
+            figures=per_school,
+            categories=tops.pop("school_categories"),
+        )
+
+    # 4. Calls per week, logged and closed (from the first pass); the backlog
     # follows from them.
     logged_by_week = {monday: totals[f"logged_{i}"] for i, (monday, *_) in enumerate(mondays)}
     closed_by_week = {monday: totals[f"closed_{i}"] for i, (monday, *_) in enumerate(mondays)}
@@ -241,28 +266,24 @@ def service_report(period: Period, *, now: datetime | None = None) -> ServiceRep
         ],
         priorities=priorities,
         weeks=weeks,
-        **_top_lists(logged),
+        **tops,
         **_problem_counts(period),
         consultations=_consultations(period),
         requests=request_figures(period, now=now),
-        schools=_side_by_side(period, now),
+        schools=schools,
     )
-
-
-def _side_by_side(period: Period, now: datetime) -> SideBySide | None:
-    if period.schools is None or not shows_side_by_side(period.schools, period.site):
-        return None
-    return schools_side_by_side(period.schools, period.starts_at, period.ends_at, now=now)
 
 
 # The top lists, in one query: each list counted by id over the calls reported,
 # the ids ranked by count (RANK keeps every id tied with the tenth), and only those
 # joined to their names, then ordered as the page lists them (ties by name, in the
 # database's collation). Counting before joining spares joining every call to the
-# trust's 45,000 pieces of equipment and 3,000 rooms.
-_LISTS = ("category", "equipment", "room")
+# trust's 45,000 pieces of equipment and 3,000 rooms. Beside the schools, the same
+# query counts each school's calls per category (all of them: a school's top
+# category is picked in Python, `schools._top`).
+_LISTS = ("category", "equipment", "room", "school_categories")
 _TOP_LISTS_SQL = """
-WITH logged (category_id, equipment_id, room_id) AS ({logged}),
+WITH logged (category_id, equipment_id, room_id, school_id) AS ({logged}),
 counted (list, id, n) AS (
     SELECT 0, category_id, COUNT(*) FROM logged
     WHERE category_id IS NOT NULL GROUP BY category_id
@@ -288,31 +309,46 @@ FROM ranked JOIN {equipment} equipment ON ranked.list = 1 AND equipment.id = ran
 UNION ALL
 SELECT ranked.list, ranked.id, ranked.n, site.name, room.name
 FROM ranked JOIN {room} room ON ranked.list = 2 AND room.id = ranked.id
-JOIN {site} site ON site.id = room.site_id
+JOIN {site} site ON site.id = room.site_id{per_school}
 ORDER BY 1, 3 DESC, 4, 5, 2
 """
+_PER_SCHOOL_SQL = """
+UNION ALL
+SELECT 3, by_school.school_id, by_school.n, category.name, NULL
+FROM (
+    SELECT school_id, category_id, COUNT(*) AS n FROM logged
+    WHERE category_id IS NOT NULL GROUP BY school_id, category_id
+) AS by_school
+JOIN {category} category ON category.id = by_school.category_id"""
 
 
-def _top_lists(logged: QuerySet) -> dict:
+def _top_lists(logged: QuerySet, *, per_school_categories: bool = False) -> dict:
     """The ten categories, pieces of equipment and rooms with the most calls reported
-    (ties: by name; equipment by asset tag; rooms by site, then name)."""
-    base = logged.order_by().values_list("category_id", "equipment_id", "room_id")
+    (ties: by name; equipment by asset tag; rooms by site, then name); with
+    ``per_school_categories``, also (school, category name, calls) for every pair."""
+    base = logged.order_by().values_list("category_id", "equipment_id", "room_id", "school_id")
     connection = connections[base.db]
     base_sql, params = base.query.get_compiler(using=base.db).as_sql()
     quote = connection.ops.quote_name
+    category = quote(Category._meta.db_table)
     sql = _TOP_LISTS_SQL.format(
         logged=base_sql,
         top_n=int(TOP_N),
-        category=quote(Category._meta.db_table),
+        category=category,
         equipment=quote(Equipment._meta.db_table),
         room=quote(Room._meta.db_table),
         site=quote(Site._meta.db_table),
+        per_school=_PER_SCHOOL_SQL.format(category=category) if per_school_categories else "",
     )
-    found: dict[str, list[Ranked]] = {name: [] for name in _LISTS}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    found: dict[str, list[Ranked]] = {name: [] for name in _LISTS[:3]}
+    school_categories: list[tuple[int, str, int]] = []
     for list_index, pk, n, first, second in rows:
+        if list_index == 3:
+            school_categories.append((pk, first, n))
+            continue
         ranked = found[_LISTS[list_index]]
         if len(ranked) == TOP_N:
             continue
@@ -322,11 +358,14 @@ def _top_lists(logged: QuerySet) -> dict:
             ranked.append(Ranked(label=first, detail=second, count=n, pk=pk))
         else:
             ranked.append(Ranked(label=second, detail=first, count=n, pk=pk))
-    return {
+    tops: dict = {
         "top_categories": found["category"],
         "top_equipment": found["equipment"],
         "top_rooms": found["room"],
     }
+    if per_school_categories:
+        tops["school_categories"] = school_categories
+    return tops
 
 
 def _problem_counts(period: Period) -> dict:
@@ -367,6 +406,7 @@ def _consultations(period: Period) -> list[GroupTurnaround]:
         consultations,
         "group_id",
         seconds_between("contacted_at", "answered_at"),
+        timed="answered_at",
         group_name=F("group__name"),
         consulted=Count("pk"),
         answered=Count("pk", filter=Q(answered_at__isnull=False)),
