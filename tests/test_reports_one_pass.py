@@ -27,6 +27,7 @@ from incidents.reporting import Period
 from incidents.reporting.expressions import incidents_at, within
 from incidents.reporting.periods import weeks_of
 from incidents.reporting.schools import schools_side_by_side
+from incidents.reporting.service import WEEKS_IN_FIRST_PASS
 from tests.factories import (
     CategoryFactory,
     EquipmentFactory,
@@ -188,10 +189,14 @@ def periods(trust) -> list[Period]:
         Period(MARCH.start, MARCH.end, site=trust["sites"][2], schools=ids),
         Period(date(2026, 2, 20), date(2026, 4, 12)),  # every school, several months
         Period(date(2026, 3, 25), date(2026, 3, 25)),  # one day
+        # more weeks than the first pass counts: the weeks by grouped queries
+        Period(date(2026, 2, 9), date(2026, 4, 26), schools=ids),
     ]
 
 
 def test_weeks_and_top_lists_are_those_of_one_query_each(trust):
+    weeks = [len(reporting.periods.mondays_of(period)) for period in periods(trust)]
+    assert min(weeks) <= WEEKS_IN_FIRST_PASS < max(weeks)
     for period in periods(trust):
         report = reporting.service_report(period)
         expected = straightforward_weeks(period)

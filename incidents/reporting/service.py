@@ -2,10 +2,11 @@
 the package's docstring), in about a dozen queries whatever the number of calls."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connections
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from .. import targets
@@ -41,6 +42,8 @@ from .requests import RequestFigures, request_figures
 from .schools import SideBySide, school_aggregates, schools_side_by_side, shows_side_by_side
 
 TOP_N = 10
+# The most weeks counted in the report's first pass (`service_report`).
+WEEKS_IN_FIRST_PASS = 10
 
 # Age of the backlog at the period's end: (label, lower bound, upper bound).
 BACKLOG_BUCKETS = [
@@ -154,8 +157,12 @@ def service_report(period: Period, *, now: datetime | None = None) -> ServiceRep
         if high is not None:
             condition &= Q(created_at__gt=end - high)
         buckets[f"bucket_{index}"] = Count("pk", filter=condition)
+    # Up to `WEEKS_IN_FIRST_PASS` weeks (a month, a half term), two counts each in the
+    # first pass; a longer period's weeks are two grouped queries, where hundreds of
+    # counts per call over a year's calls would cost more than the scans they spare.
     mondays = mondays_of(period)
-    for index, (_monday, week_starts, week_ends) in enumerate(mondays):
+    weeks_in_pass = len(mondays) <= WEEKS_IN_FIRST_PASS
+    for index, (_monday, week_starts, week_ends) in enumerate(mondays if weeks_in_pass else []):
         buckets[f"logged_{index}"] = Count(
             "pk", filter=within("created_at", week_starts, week_ends)
         )
@@ -242,8 +249,12 @@ def service_report(period: Period, *, now: datetime | None = None) -> ServiceRep
 
     # 4. Calls per week, logged and closed (from the first pass); the backlog
     # follows from them.
-    logged_by_week = {monday: totals[f"logged_{i}"] for i, (monday, *_) in enumerate(mondays)}
-    closed_by_week = {monday: totals[f"closed_{i}"] for i, (monday, *_) in enumerate(mondays)}
+    if weeks_in_pass:
+        logged_by_week = {monday: totals[f"logged_{i}"] for i, (monday, *_) in enumerate(mondays)}
+        closed_by_week = {monday: totals[f"closed_{i}"] for i, (monday, *_) in enumerate(mondays)}
+    else:
+        logged_by_week = _by_week(logged, "created_at")
+        closed_by_week = _by_week(incidents.filter(closed_in), "closed_at")
     weeks = weeks_of(period, logged_by_week, closed_by_week, totals["backlog_at_start"])
 
     return ServiceReport(
@@ -272,6 +283,12 @@ def service_report(period: Period, *, now: datetime | None = None) -> ServiceRep
         requests=request_figures(period, now=now),
         schools=schools,
     )
+
+
+def _by_week(qs: QuerySet, field_name: str) -> dict[date, int]:
+    """Calls per (local, Monday-starting) week of ``field_name``."""
+    rows = qs.annotate(week=TruncWeek(field_name)).values_list("week").annotate(n=Count("pk"))
+    return {timezone.localtime(week).date(): n for week, n in rows}
 
 
 # The top lists, in one query: each list counted by id over the calls reported,
