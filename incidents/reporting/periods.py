@@ -142,6 +142,19 @@ class Week:
     backlog: int  # open at the end of the week
 
 
+def mondays_of(period: Period) -> list[tuple[date, datetime, datetime]]:
+    """The period's (Monday-starting, local) weeks: each Monday with the moments the
+    week starts and ends (exclusive), clipped to the period."""
+    weeks = []
+    monday = period.start - timedelta(days=period.start.weekday())
+    while monday <= period.end:
+        starts = max(midnight(monday), period.starts_at)
+        ends = min(midnight(monday + timedelta(days=7)), period.ends_at)
+        weeks.append((monday, starts, ends))
+        monday += timedelta(days=7)
+    return weeks
+
+
 def weeks_of(period: Period, logged: dict, closed: dict, backlog: int) -> list[Week]:
     """The period's (Monday-starting) weeks, clipped to it, with the backlog carried
     week to week from the calls logged and closed in each."""

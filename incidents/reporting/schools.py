@@ -3,8 +3,9 @@ a central desk or a trust admin looking at more than one school.
 
 Four queries whatever the number of schools: the calls' figures grouped by school,
 the active equipment grouped by school (kept in the shared cache: `incidents.caching`),
-the calls per school and category, and the schools' names. Incidents only: service
-requests are counted apart.
+the calls per school and category, and the schools' names (the service report
+counts the first and the third in its own queries and passes them in). Incidents
+only: service requests are counted apart.
 
 - **open calls**: calls reported before the moment and not closed by then (the
   report's backlog at the end; on the dashboard, now).
@@ -74,12 +75,12 @@ def shows_side_by_side(schools: Collection[int] | None, site) -> bool:
     return site is None and schools is not None and len(schools) > 1
 
 
-def schools_side_by_side(
-    schools: Collection[int], start: datetime, end: datetime, *, now: datetime, live: bool = False
-) -> SideBySide:
-    """Each school's figures from ``start`` to ``end`` (exclusive), open calls at
-    ``end``. ``live``: the dashboard (``end`` is now; breaches are those standing now)."""
-    incidents = incidents_at(None, schools)
+def school_aggregates(
+    start: datetime, end: datetime, *, now: datetime, live: bool = False
+) -> dict[str, Count]:
+    """A school's figures, as aggregates over its calls reported before ``end`` and
+    not closed before ``start`` (the service report groups its own first pass by
+    school with these)."""
     closed_in = within("closed_at", start, end)
     # The resolution target's state (`incidents.targets`) by its cheaper equivalent.
     if live:
@@ -92,28 +93,49 @@ def schools_side_by_side(
             filter=within("resolved_at", start, end)
             & targets.missed_q("resolution_due_at", "resolved_at"),
         )
-    figures: dict[int, dict] = {
-        row["school_id"]: dict(row)
-        for row in incidents.filter(created_at__lt=end)
-        .filter(not_closed_before(start))
-        .values("school_id")
-        .annotate(
-            open_calls=Count("pk", filter=open_at(end)),
-            breaches=breaches,
-            calls=Count("pk", filter=within("created_at", start, end)),
-            fix_closed=Count("pk", filter=closed_in & FIXED_AT_CLOSURE),
-            first_contact=Count(
-                "pk", filter=closed_in & FIXED_AT_CLOSURE & Q(assigned_at__isnull=True)
-            ),
-        )
+    return {
+        "open_calls": Count("pk", filter=open_at(end)),
+        "breaches": breaches,
+        "calls": Count("pk", filter=within("created_at", start, end)),
+        "fix_closed": Count("pk", filter=closed_in & FIXED_AT_CLOSURE),
+        "first_contact": Count(
+            "pk", filter=closed_in & FIXED_AT_CLOSURE & Q(assigned_at__isnull=True)
+        ),
     }
+
+
+def schools_side_by_side(
+    schools: Collection[int],
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime,
+    live: bool = False,
+    figures: dict[int, dict] | None = None,
+    categories: list[tuple[int, str, int]] | None = None,
+) -> SideBySide:
+    """Each school's figures from ``start`` to ``end`` (exclusive), open calls at
+    ``end``. ``live``: the dashboard (``end`` is now; breaches are those standing now).
+    ``figures`` (by school, `school_aggregates`) and ``categories`` (school, category
+    name, calls reported) when the caller has counted them already."""
+    incidents = incidents_at(None, schools)
+    if figures is None:
+        figures = {
+            row["school_id"]: dict(row)
+            for row in incidents.filter(created_at__lt=end)
+            .filter(not_closed_before(start))
+            .values("school_id")
+            .annotate(**school_aggregates(start, end, now=now, live=live))
+        }
     devices = devices_per_school(schools)
+    if categories is None:
+        categories = list(
+            incidents.filter(within("created_at", start, end), category__isnull=False)
+            .values_list("school_id", "category__name")
+            .annotate(n=Count("pk"))
+        )
     by_category: defaultdict[int, Counter] = defaultdict(Counter)
-    for school_id, name, n in (
-        incidents.filter(within("created_at", start, end), category__isnull=False)
-        .values_list("school_id", "category__name")
-        .annotate(n=Count("pk"))
-    ):
+    for school_id, name, n in categories:
         by_category[school_id][name] += n
     names = School.objects.filter(pk__in=schools).order_by("name").values_list("pk", "name")
 
