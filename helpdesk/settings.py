@@ -129,6 +129,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # key. Left to search every join order, PostgreSQL spent 30 ms planning the
     # queue's query (1 ms running it); the order Django writes is already right.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c join_collapse_limit=4"
+    # The statements `incidents.prepared` keeps are sent with their parameters apart
+    # and prepared on a connection once they have run there this many times, so
+    # PostgreSQL stops planning them for every page. Django's own queries bind their
+    # parameters into the text and are never prepared. 0 turns it off (for a pooler
+    # that cannot keep prepared statements).
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+        env_int("DATABASE_PREPARE_THRESHOLD", 5) or None
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once; WAL lets readers go on meanwhile.
     DATABASES["default"]["OPTIONS"] = {

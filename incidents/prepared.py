@@ -26,6 +26,8 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.models import BooleanField, Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -87,7 +89,7 @@ class Statement:
             for index in positions:
                 values[index] = moving[name]
         connection = connections[self.db]
-        with connection.cursor() as cursor:
+        with _server_binding_cursor(connection) as cursor:
             cursor.execute(self.sql, values)
             found = cursor.fetchall()
         if not self.converters:
@@ -102,6 +104,23 @@ class Statement:
                 row[index] = value
             rows.append(tuple(row))
         return rows
+
+
+def _server_binding_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
+    """A cursor that sends the parameters apart from the statement (psycopg's own
+    binding, not the client-side one Django uses), wrapped as Django wraps its own
+    (so it is counted and logged alike). The statement's text is then the same on
+    every run, and psycopg prepares it on a connection once it has run a few
+    times there: PostgreSQL stops planning it afresh for every request."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    # django-stubs know only the psycopg 2 cursor's signature.
+    raw: Any = ServerBindingCursor(connection.connection)  # type: ignore[call-arg]
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
 
 
 def _is_stand_in(name: str, value: Any) -> bool:

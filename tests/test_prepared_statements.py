@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from incidents import prepared, selectors
@@ -189,3 +190,25 @@ def test_the_breached_calls_page_moves_with_the_time(desk, reporter, site):
     if ON_POSTGRESQL:  # the page's ids: one statement, run with every moment
         pages = [key for key in prepared._statements if key[0] == "queue-ids"]
         assert len(pages) == 1 and prepared._statements[pages[0]].positions["now"]
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="prepared statements are PostgreSQL's")
+def test_the_kept_statements_are_prepared_on_the_connection(client_for, desk, reporter, site):
+    many_incidents(3, reporter=reporter, site=site)
+
+    for _ in range(7):
+        listed = (
+            client_for(desk)
+            .get(reverse("incidents:desk_queue"))
+            .text.count('data-testid="queue-row"')
+        )
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert listed == 3
+    # The counts per state, the page's ids, its rows and their latest entries.
+    assert (
+        sum("incidents_incident" in text or "incidents_calllogentry" in text for text in statements)
+        == 4
+    )
