@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Window
 from django.utils import timezone
 
 from .. import targets
@@ -29,8 +29,23 @@ from .requests import RequestsNow, requests_now
 from .schools import SideBySide, schools_side_by_side, shows_side_by_side
 
 OLDEST_N = 10
+PERSON_NAME = ("first_name", "last_name", "username")
 CHASE_N = 10
 CHART_WEEKS = 8
+# What the page shows of the oldest open calls (the rest of their columns and of
+# their people's is not read).
+OLDEST_FIELDS = (
+    "summary",
+    "kind",
+    "status",
+    "priority",
+    "created_at",
+    "paused_since",
+    "site__name",
+    *(f"{person}__{name}" for person in ("owner", "assignee") for name in PERSON_NAME),
+)
+# What the page shows of the consultations to chase.
+CHASE_FIELDS = ("contacted_at", "case_reference", "chase_on", "group__name", "incident__kind")
 # The figures that are the sum of every group of incidents (`counts_now`).
 SUMMED_COUNTS = (
     "breached",
@@ -143,6 +158,7 @@ def dashboard(
     oldest = list(
         incidents.filter(status__in=OPEN_STATUSES)
         .select_related("site", "owner", "assignee")
+        .only(*OLDEST_FIELDS)
         .order_by("created_at", "pk")[:OLDEST_N]
     )
     for incident in oldest:
@@ -155,10 +171,15 @@ def dashboard(
         chase = chase.filter(incident__school_id__in=schools)
     if site is not None:
         chase = chase.filter(incident__site=site)
-    chase_list = list(
-        chase.select_related("incident", "group").order_by("chase_on", "contacted_at")[:CHASE_N]
+    # The longest waiting, each carrying how many there are in all (a window over
+    # every one to chase, counted before the limit): no query for the count.
+    chase_list: list[Consultation] = list(
+        chase.select_related("incident", "group")
+        .only(*CHASE_FIELDS)
+        .annotate(chase_count=Window(Count("pk")))
+        .order_by("chase_on", "contacted_at")[:CHASE_N]
     )
-    to_chase = chase.count()
+    to_chase = chase_list[0].chase_count if chase_list else 0  # type: ignore[attr-defined]
 
     return Dashboard(
         now=now,
