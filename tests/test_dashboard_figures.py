@@ -3,9 +3,11 @@ call in Python (the target module's rule for one call) over varied calls: every
 state, priority, owner and technician, paused clocks, targets past and to come,
 reported and closed today, this week and before, incidents and requests apart."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.template.loader import render_to_string
 
 from incidents import reporting, targets
 from incidents.models import (
@@ -17,7 +19,9 @@ from incidents.models import (
     Priority,
     Status,
 )
+from incidents.reporting import Rate, SchoolRow, SideBySide
 from incidents.reporting.periods import midnight
+from incidents.views import reports
 from tests.factories import file_incident, file_request, request_type
 from tests.test_reports_dashboard import NOW
 
@@ -112,3 +116,23 @@ def test_every_figure_agrees_with_counting_each_call(calls, site):
     assert figures.breached and figures.at_risk and figures.unassigned and figures.unowned
     assert figures.closed_today and figures.requests.breached and figures.requests.open
     assert figures.requests.awaiting_approval and figures.requests.closed_this_week
+
+
+def _between_tags(markup: str) -> str:
+    return re.sub(r">\s+<", "><", " ".join(markup.split()))
+
+
+def test_the_schools_rows_are_the_shared_templates_compact_rows():
+    """The dashboard writes its hundred school rows in Python: the same markup as
+    `reports/schools.html` in its compact form, names escaped the same way."""
+    rows = [
+        SchoolRow('St Mary\'s & <b>All</b> "Saints"', 7, 3, 1, Rate(2, 3), 9, 40),
+        SchoolRow("Ash", 8, 0, 0, Rate(0, 0), 0, 0),
+        SchoolRow("Birch", 9, 12, 4, Rate(1, 1), 5, 7),
+    ]
+    total = SchoolRow("All these schools", None, 15, 5, Rate(3, 4), 14, 47)
+    side = SideBySide(rows=rows, total=total, live=True)
+    template = render_to_string("incidents/reports/schools.html", {"side": side, "compact": True})
+    expected = template.split("<tbody>")[1].split("</tbody>")[0]
+    assert "&lt;b&gt;All&lt;/b&gt;" in expected
+    assert _between_tags(reports._school_rows(rows)) == _between_tags(expected)
