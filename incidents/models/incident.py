@@ -12,7 +12,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorExact
 from django.db import models
-from django.db.models import ProtectedError, Q, Value
+from django.db.models import F, ProtectedError, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -356,6 +356,15 @@ class Incident(models.Model):
                     "approval_decided_at",
                 ],
                 name="incident_period_open_until",
+            ),
+            # The dashboard's backlog of one school over the last weeks (the calls
+            # open at some moment since): that school's range, from the index alone,
+            # where the key above walks every school's calls to keep one's.
+            models.Index(
+                F("school"),
+                Coalesce("closed_at", Value(FAR_FUTURE)),
+                include=["created_at", "closed_at", "kind"],
+                name="incident_school_open_until",
             ),
             models.Index(fields=["kind", "-created_at"], name="incident_kind_created"),
             models.Index(fields=["approver", "status"], name="incident_approver_status"),

@@ -155,6 +155,13 @@ def incidents_at(site: Site | None, schools: Collection[int] | None = None) -> Q
     return qs.filter(site=site) if site is not None else qs
 
 
+def calls_at(site: Site | None, schools: Collection[int] | None = None) -> QuerySet[Incident]:
+    """Incidents and service requests together, of these schools or at one site;
+    unordered: for figures of both kinds from one query, told apart by `kind`."""
+    qs = _of_schools(Incident.objects.order_by(), schools)
+    return qs.filter(site=site) if site is not None else qs
+
+
 def requests_at(site: Site | None, schools: Collection[int] | None = None) -> QuerySet[Incident]:
     """The service requests of these schools (every school when None), or at one site;
     unordered."""

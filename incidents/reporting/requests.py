@@ -6,15 +6,16 @@ fulfilled (resolved) and closed. Its target is its type's, counted from when it
 may be worked on; "met" is the target module's state, as for incidents.
 """
 
-from collections.abc import Collection
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from .. import targets
-from ..models import OPEN_STATUSES, Approval, ClosureCode, Site, Status
+from ..models import OPEN_STATUSES, Approval, CallKind, ClosureCode, Status
 from .expressions import not_closed_before, requests_at, within
 from .periods import Period, Rate
 
@@ -101,29 +102,18 @@ class RequestsNow:
     closed_this_week: int
 
 
-def requests_now(
-    *,
-    now: datetime,
-    week_start: datetime,
-    site: Site | None,
-    schools: Collection[int] | None = None,
-) -> RequestsNow:
+def requests_now(groups: Iterable[Mapping[str, Any]]) -> RequestsNow:
     """Open requests, those waiting for approval or past their target, and this
-    week's new and closed ones (one query)."""
-    counts = (
-        requests_at(site, schools)
-        .filter(
-            Q(status__in=OPEN_STATUSES)
-            | Q(created_at__gte=week_start)
-            | Q(closed_at__gte=week_start)
-        )
-        .alias(target_state=targets.call_state_expression(now))
-        .aggregate(
-            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-            awaiting_approval=Count("pk", filter=Q(status=Status.AWAITING_APPROVAL)),
-            breached=Count("pk", filter=Q(target_state=targets.BREACHED)),
-            new_this_week=Count("pk", filter=Q(created_at__gte=week_start)),
-            closed_this_week=Count("pk", filter=Q(closed_at__gte=week_start)),
-        )
+    week's new and closed ones, from the dashboard's counts of the open and this
+    week's calls by kind, state and priority (`dashboard.counts_now`: no query of
+    its own)."""
+    requests = [group for group in groups if group["kind"] == CallKind.REQUEST]
+    return RequestsNow(
+        open=sum(group["calls"] for group in requests if group["status"] in OPEN_STATUSES),
+        awaiting_approval=sum(
+            group["calls"] for group in requests if group["status"] == Status.AWAITING_APPROVAL
+        ),
+        breached=sum(group["breached"] for group in requests),
+        new_this_week=sum(group["new_this_week"] for group in requests),
+        closed_this_week=sum(group["closed_this_week"] for group in requests),
     )
-    return RequestsNow(**counts)
