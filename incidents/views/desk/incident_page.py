@@ -11,7 +11,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts import roles
+from helpdesk import cache
 from incidents import selectors, targets, workflow
+from incidents.caching import ROTA_VISITS
 from incidents.filters import STAFF_STATUS_LABELS
 from incidents.forms.base import BaseForm
 from incidents.forms.choices import light_choices
@@ -30,7 +32,7 @@ from incidents.forms.desk import (
     place_initial,
 )
 from incidents.forms.requests import call_rows
-from incidents.forms.rota import RotaTechnicianForm
+from incidents.forms.rota import RotaTechnicianForm, visit_choices
 from incidents.forms.sheet import answer_rows, ask_again
 from incidents.models import (
     ClosureCode,
@@ -109,6 +111,21 @@ def priority_matrix() -> list[dict]:
     return rows
 
 
+def offered_visits(incident: Incident) -> list[tuple[str, str]]:
+    """The next scheduled visits at the call's school as the technician request offers
+    them, kept per school and day in the shared cache (topic `rota-visits`: any change
+    to the rota, a calendar or the school's technicians builds them again). A POST
+    checks its choice against the rota read afresh (`views.desk.assignment`)."""
+
+    def build() -> list[tuple[str, str]]:
+        return visit_choices(selectors.rota_visits_for(incident))
+
+    if not cache.is_shared():
+        return build()
+    day = timezone.localdate().isoformat()
+    return cache.cached(ROTA_VISITS, f"{incident.school_id}.{day}", build)
+
+
 def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
     version = {"version": incident.version}
     question = ask_again(flags)
@@ -139,7 +156,7 @@ def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
                 "technician": incident.assignee_id,
                 "visit_date": incident.visit_date,
             },
-            visits=selectors.rota_visits_for(incident),
+            offered=offered_visits(incident),
         ),
         "message": DeskMessageForm(prefix="message"),
         "note": NoteForm(prefix="note"),
