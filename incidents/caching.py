@@ -12,6 +12,10 @@ many pages by many people, changes rarely and costs a query worth saving is here
   school's technicians). They change with the rota and its visit changes, a site's
   calendar, opening hours and closures, the sites of the school, and the people
   (their names, being active) and memberships that make them its technicians.
+- ``article-suggestions``: the published articles the staff incident page suggests
+  for a call's words and equipment at its school (a ranked text search of the
+  knowledge base). They change with the articles and with the school's organisation
+  (whose shared articles it may use).
 
 `INVALIDATED_BY` is the one table of which saves and deletes bump which topic; the
 receivers are connected once, in `IncidentsConfig.ready`. A bulk write that sends
@@ -32,6 +36,7 @@ from helpdesk import cache
 from .models import (
     Closure,
     Equipment,
+    KnowledgeArticle,
     OpeningHours,
     RotaEntry,
     SchoolCalendar,
@@ -41,6 +46,7 @@ from .models import (
 
 DEVICES = "devices"
 ROTA_VISITS = "rota-visits"
+ARTICLE_SUGGESTIONS = "article-suggestions"
 
 INVALIDATED_BY: dict[str, tuple[type[Model], ...]] = {
     DEVICES: (Equipment, Site),
@@ -56,6 +62,7 @@ INVALIDATED_BY: dict[str, tuple[type[Model], ...]] = {
         School,
         Organisation,
     ),
+    ARTICLE_SUGGESTIONS: (KnowledgeArticle, School),
 }
 
 

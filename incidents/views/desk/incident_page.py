@@ -2,6 +2,7 @@
 forms it offers while their moves are allowed, and the page again with a form that
 did not validate."""
 
+import hashlib
 import json
 from typing import cast
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from accounts import roles
 from helpdesk import cache
 from incidents import selectors, targets, workflow
-from incidents.caching import ROTA_VISITS
+from incidents.caching import ARTICLE_SUGGESTIONS, ROTA_VISITS
 from incidents.filters import STAFF_STATUS_LABELS
 from incidents.forms.base import BaseForm
 from incidents.forms.choices import light_choices
@@ -126,6 +127,28 @@ def offered_visits(incident: Incident) -> list[tuple[str, str]]:
     return cache.cached(ROTA_VISITS, f"{incident.school_id}.{day}", build)
 
 
+def suggested_articles(incident: Incident, sheet) -> list:
+    """The published articles that might match the call's sheet (its summary, what
+    happened, the kind of equipment), kept in the shared cache for those words at
+    the call's school (topic `article-suggestions`: a change to any article, or the
+    school's organisation, builds them again)."""
+    words = incident.summary + " " + (sheet.happened if sheet else "")
+    kind = incident.equipment.kind if incident.equipment_id else ""
+
+    def build() -> list:
+        return selectors.matching_articles(
+            None, text=words, equipment_kind=kind, school=incident.school
+        )
+
+    if not cache.is_shared():
+        return build()
+    searched = " ".join(selectors.search_words(words))
+    part = hashlib.sha1(
+        f"{incident.school_id}|{kind}|{searched}".encode(), usedforsecurity=False
+    ).hexdigest()
+    return cache.cached(ARTICLE_SUGGESTIONS, part, build)
+
+
 def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
     version = {"version": incident.version}
     question = ask_again(flags)
@@ -188,11 +211,7 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
             user, text=kb_query, limit=10, school=incident.school
         )
     else:
-        words = incident.summary + " " + (sheet.happened if sheet else "")
-        kind = incident.equipment.kind if incident.equipment_id else ""
-        suggestions = selectors.matching_articles(
-            user, text=words, equipment_kind=kind, school=incident.school
-        )
+        suggestions = suggested_articles(incident, sheet)
     linked = list(incident.knowledge_articles.all())
     linked_ids = {article.pk for article in linked}
     history = []
