@@ -35,6 +35,7 @@ from incidents.forms.desk import (
 from incidents.forms.requests import call_rows
 from incidents.forms.rota import RotaTechnicianForm, visit_choices
 from incidents.forms.sheet import answer_rows, ask_again
+from incidents.history import workarounds_in
 from incidents.models import (
     ClosureCode,
     Impact,
@@ -222,6 +223,7 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
             ).select_related("reporter")[:5]
         )
     is_desk = roles.has_role(user, roles.Role.DESK, incident.school_id)
+    log = list(selectors.call_log_for(user, incident))
     matrix = priority_matrix() if is_desk and (can["accept"] or can["update_details"]) else []
     labels = {
         str(cell["priority"]): f"{Priority(cell['priority']).label} · respond within "
@@ -242,7 +244,14 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
             if targets.visit_after_target(incident, incident.visit_date)
             else ""
         ),
-        "log": selectors.call_log_for(user, incident),
+        "log": log,
+        # From the log already read: the whole log, since the page is for the
+        # school's staff (anyone else reads the call's own query).
+        "workaround_history": (
+            workarounds_in(log)
+            if roles.is_staff_at(user, incident.school_id)
+            else incident.workaround_history
+        ),
         "attachments": list(incident.attachments.all()),
         "can": can,
         "is_desk": is_desk,
