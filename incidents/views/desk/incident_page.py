@@ -150,29 +150,30 @@ def suggested_articles(incident: Incident, sheet) -> list:
     return cache.cached(ARTICLE_SUGGESTIONS, part, build)
 
 
-def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
+def _place_form(form_class, prefix: str, incident: Incident):
+    form = form_class(prefix=prefix, initial=place_initial(incident), school=incident.school)
+    # The rooms of the incident's site, not the whole school's list (a posted room at
+    # another site is still checked against the site chosen).
+    rooms = cast(forms.ModelChoiceField, form.fields["room"])
+    rooms.queryset = rooms.queryset.filter(site_id=incident.site_id)
+    return form
+
+
+def _action_forms(incident: Incident, sheet, flags: dict, can: dict) -> dict:
+    """The forms of the moves allowed now: the page shows no other (`FORM_MOVES`)."""
     version = {"version": incident.version}
-    question = ask_again(flags)
-    close_initial = {**version, "resolution": incident.resolution}
-    if incident.working_again_at:
-        close_initial["code"] = ClosureCode.RESOLVED_ITSELF
-    elif incident.resolution_kind == "workaround":
-        close_initial["code"] = ClosureCode.WORKAROUND
     school = incident.school
-    accept = AcceptForm(prefix="accept", initial=place_initial(incident), school=school)
-    details = DetailsForm(prefix="details", initial=place_initial(incident), school=school)
-    for form in (accept, details):
-        # The rooms of the incident's site, not the whole school's list (a posted
-        # room at another site is still checked against the site chosen).
-        rooms = cast(forms.ModelChoiceField, form.fields["room"])
-        rooms.queryset = rooms.queryset.filter(site_id=incident.site_id)
-    return {
-        "question": ReturnForm(prefix="question", initial={**version, "question": question}),
-        "accept": accept,
-        "details": details,
-        "ownership": VersionedForm(prefix="ownership", initial=version),
-        "hand_over": HandOverForm(prefix="hand_over", initial=version, school=school),
-        "technician": RotaTechnicianForm(
+
+    def close_form():
+        initial = {**version, "resolution": incident.resolution}
+        if incident.working_again_at:
+            initial["code"] = ClosureCode.RESOLVED_ITSELF
+        elif incident.resolution_kind == "workaround":
+            initial["code"] = ClosureCode.WORKAROUND
+        return CloseForm(prefix="close", initial=initial, incident=incident)
+
+    def technician_form():
+        return RotaTechnicianForm(
             prefix="technician",
             school=school,
             initial={
@@ -181,14 +182,25 @@ def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
                 "visit_date": incident.visit_date,
             },
             offered=offered_visits(incident),
+        )
+
+    builders = {
+        "question": lambda: ReturnForm(
+            prefix="question", initial={**version, "question": ask_again(flags)}
         ),
-        "message": DeskMessageForm(prefix="message"),
-        "note": NoteForm(prefix="note"),
-        "close": CloseForm(prefix="close", initial=close_initial, incident=incident),
-        "problem": LinkProblemForm(
+        "accept": lambda: _place_form(AcceptForm, "accept", incident),
+        "details": lambda: _place_form(DetailsForm, "details", incident),
+        "ownership": lambda: VersionedForm(prefix="ownership", initial=version),
+        "hand_over": lambda: HandOverForm(prefix="hand_over", initial=version, school=school),
+        "technician": technician_form,
+        "message": lambda: DeskMessageForm(prefix="message"),
+        "note": lambda: NoteForm(prefix="note"),
+        "close": close_form,
+        "problem": lambda: LinkProblemForm(
             prefix="problem", initial={"title": incident.summary}, school=school
         ),
     }
+    return {name: build() for name, build in builders.items() if can[FORM_MOVES[name]]}
 
 
 def staff_detail_context(request, incident: Incident, *, invalid: dict | None = None) -> dict:
@@ -203,7 +215,7 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
     can = workflow.allowed_moves(user, incident)
     sheet = sheet_of(incident)
     flags = sheet_flags(sheet)
-    forms = _action_forms(incident, sheet, flags)
+    forms = _action_forms(incident, sheet, flags, can)
     forms.update(invalid or {})
     kb_form = KnowledgeSearchForm(request.GET or None)
     kb_query = kb_form.cleaned_data["kb"].strip() if kb_form.is_valid() else ""
