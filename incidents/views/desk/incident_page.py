@@ -281,7 +281,7 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
     }
     # The technicians' part of the page, built by their views; its diagnostics and
     # consultations are the page's too.
-    context.update(technician_panel_context(request, incident))
+    context.update(technician_panel_context(request, incident, can))
     # The forms' choice lists: one plain query each, shared by the forms that offer
     # the same list (the accept and details forms' places, the hand-over's desk).
     light_choices(
