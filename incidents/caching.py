@@ -7,6 +7,15 @@ many pages by many people, changes rarely and costs a query worth saving is here
   dashboard and in the service report (calls per 100 devices). A scan of the whole
   register on every dashboard view of a trust's desk; it changes when equipment is
   added, retired or moved, or a site moves to another school.
+- ``rota-visits``: the next scheduled visits offered on the staff incident page, per
+  school and day (six queries: the rota, its changes, the sites' calendars, the
+  school's technicians). They change with the rota and its visit changes, a site's
+  calendar, opening hours and closures, the sites of the school, and the people
+  (their names, being active) and memberships that make them its technicians.
+- ``article-suggestions``: the published articles the staff incident page suggests
+  for a call's words and equipment at its school (a ranked text search of the
+  knowledge base). They change with the articles and with the school's organisation
+  (whose shared articles it may use).
 
 `INVALIDATED_BY` is the one table of which saves and deletes bump which topic; the
 receivers are connected once, in `IncidentsConfig.ready`. A bulk write that sends
@@ -21,14 +30,39 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Model
 from django.db.models.signals import post_delete, post_save
 
+from accounts.models import Membership, Organisation, School, User
 from helpdesk import cache
 
-from .models import Equipment, Site
+from .models import (
+    Closure,
+    Equipment,
+    KnowledgeArticle,
+    OpeningHours,
+    RotaEntry,
+    SchoolCalendar,
+    Site,
+    VisitChange,
+)
 
 DEVICES = "devices"
+ROTA_VISITS = "rota-visits"
+ARTICLE_SUGGESTIONS = "article-suggestions"
 
 INVALIDATED_BY: dict[str, tuple[type[Model], ...]] = {
     DEVICES: (Equipment, Site),
+    ROTA_VISITS: (
+        RotaEntry,
+        VisitChange,
+        Site,
+        SchoolCalendar,
+        OpeningHours,
+        Closure,
+        User,
+        Membership,
+        School,
+        Organisation,
+    ),
+    ARTICLE_SUGGESTIONS: (KnowledgeArticle, School),
 }
 
 
@@ -49,8 +83,15 @@ def _count_devices() -> dict[int, int]:
     )
 
 
+# A sign-in saves the person's last_login (and a new hash of the same password):
+# nothing cached is made of those.
+UNCACHED_USER_FIELDS = frozenset({"last_login", "password"})
+
+
 def _receiver(topic: str):
-    def invalidate(sender: type[Model], **kwargs: Any) -> None:
+    def invalidate(sender: type[Model], update_fields: Any = None, **kwargs: Any) -> None:
+        if sender is User and update_fields and set(update_fields) <= UNCACHED_USER_FIELDS:
+            return
         cache.bump(topic)
 
     return invalidate

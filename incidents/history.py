@@ -15,6 +15,7 @@ the subject into the body.
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -65,11 +66,21 @@ def workarounds(incident: Any) -> list[dict[str, Any]]:
     """Every workaround put in place on the incident, oldest first, from its call log:
     recorded with the cause, as the resolution, or when escalated to a problem. A new
     one never hides an earlier one."""
+    entries = incident.log.filter(event__in=WORKAROUND_EVENTS).select_related("actor")
+    return workarounds_in(entries.order_by("at", "id"))
+
+
+# The call-log events that may carry a workaround.
+WORKAROUND_EVENTS = ("cause_recorded", "resolved", "escalated")
+
+
+def workarounds_in(entries: Iterable[Any]) -> list[dict[str, Any]]:
+    """`workarounds` from call-log entries already read (every entry of the call, in
+    order of time and id, with their actors): the staff incident page's log."""
     found: list[dict[str, Any]] = []
-    entries = incident.log.filter(
-        event__in=("cause_recorded", "resolved", "escalated")
-    ).select_related("actor")
-    for entry in entries.order_by("at", "id"):
+    for entry in entries:
+        if entry.event not in WORKAROUND_EVENTS:
+            continue
         data = entry.data or {}
         text = data.get("workaround", "")
         if entry.event == "resolved":

@@ -412,8 +412,9 @@ def test_next_visits_reads_a_fixed_number_of_queries(
             every_weeks=2,
             starts_on=TERM_STARTS,
         )
-    # Entries, changes, the sites with their calendars, their opening hours and closures.
-    with django_assert_num_queries(5):
+    # Entries, changes, the sites with their calendars' opening hours, the closures
+    # in the horizon.
+    with django_assert_num_queries(4):
         visits = rota.next_visits(TERM_STARTS, technician=technician, limit=50)
     assert len(visits) == 50
 
@@ -437,3 +438,49 @@ def test_the_database_refuses_a_rota_that_ends_before_it_starts(db, technician, 
             starts_on=TERM_STARTS,
             every_weeks=0,
         )
+
+
+def test_closed_days_in_a_horizon_are_those_of_the_calendars_read_whole(db, school, other_school):
+    """Reading only the closures that reach into the days asked about gives, on those
+    days, what each site's whole calendar says (`school_time_of`)."""
+    from incidents.targets.school_time import school_time_of
+
+    main = SchoolCalendar.objects.create(site=SiteFactory(school=school, code="MAIN"))
+    annexe = SchoolCalendar.objects.create(
+        site=SiteFactory(school=school, code="ANNEXE"), bank_holidays=""
+    )
+    SiteFactory(school=other_school, code="HILL")  # no calendar: the default
+    for weekday in range(5):
+        OpeningHours.objects.create(calendar=main, weekday=weekday, opens=time(8), closes=time(16))
+    for weekday in (0, 2, 5):
+        OpeningHours.objects.create(
+            calendar=annexe, weekday=weekday, opens=time(9), closes=time(12)
+        )
+    spans = [
+        (main, date(2024, 8, 20), date(2024, 9, 4)),  # reaches in from before
+        (main, date(2024, 10, 28), date(2024, 11, 1)),
+        (annexe, date(2024, 10, 30), date(2024, 11, 8)),
+        (annexe, date(2024, 12, 20), date(2025, 1, 6)),  # reaches out past the end
+        (main, date(2023, 1, 1), date(2023, 12, 31)),  # long before
+        (annexe, date(2026, 1, 1), date(2026, 2, 1)),  # long after
+    ]
+    for calendar, first_day, last_day in spans:
+        Closure.objects.create(
+            calendar=calendar,
+            kind=ClosureKind.HOLIDAY,
+            name="x",
+            first_day=first_day,
+            last_day=last_day,
+        )
+    first, last = TERM_STARTS, date(2024, 12, 31)
+    in_horizon = rota.closed_days([school.pk, other_school.pk], first, last)
+    whole = {
+        school.pk: [school_time_of(main), school_time_of(annexe)],
+        other_school.pk: [school_time_of(None)],
+    }
+    day = first
+    while day <= last:
+        for school_id, times in whole.items():
+            expected = not any(each.is_open_on(day) for each in times)
+            assert in_horizon(school_id, day) == expected, (school_id, day)
+        day += timedelta(days=1)

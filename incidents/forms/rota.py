@@ -158,6 +158,11 @@ def visit_label(visit: rota.Visit) -> str:
     return " · ".join(parts)
 
 
+def visit_choices(visits: list[rota.Visit] | tuple) -> list[tuple[str, str]]:
+    """The scheduled visits as the form offers them: value and label."""
+    return [(visit_value(visit), visit_label(visit)) for visit in visits]
+
+
 class RotaTechnicianForm(TechnicianForm):
     """Request technician support: the next scheduled visits at the call's school come
     first; choosing one sets the technician and the date. Another date is still taken
@@ -170,14 +175,22 @@ class RotaTechnicianForm(TechnicianForm):
     )
     field_order = ["scheduled_visit", "technician", "visit_date", "note"]
 
-    def __init__(self, *args, visits: list[rota.Visit] | tuple = (), **kwargs):
+    def __init__(
+        self,
+        *args,
+        visits: list[rota.Visit] | tuple = (),
+        offered: list[tuple[str, str]] | None = None,
+        **kwargs,
+    ):
+        """`visits` to check a choice against; `offered`, the visits' values and
+        labels (`visit_choices`) when the form is only shown."""
         super().__init__(*args, **kwargs)
         self.visits = {visit_value(visit): visit for visit in visits}
         field = cast(forms.ChoiceField, self.fields["scheduled_visit"])
-        if visits:
-            field.choices = [("", "Choose below instead")] + [
-                (value, visit_label(visit)) for value, visit in self.visits.items()
-            ]
+        if offered is None:
+            offered = visit_choices(visits)
+        if offered:
+            field.choices = [("", "Choose below instead"), *offered]
         else:
             field.choices = [("", "No visits on the rota for this school")]
 

@@ -2,6 +2,7 @@
 forms it offers while their moves are allowed, and the page again with a form that
 did not validate."""
 
+import hashlib
 import json
 from typing import cast
 
@@ -11,7 +12,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts import roles
+from helpdesk import cache
 from incidents import selectors, targets, workflow
+from incidents.caching import ARTICLE_SUGGESTIONS, ROTA_VISITS
 from incidents.filters import STAFF_STATUS_LABELS
 from incidents.forms.base import BaseForm
 from incidents.forms.choices import light_choices
@@ -30,8 +33,9 @@ from incidents.forms.desk import (
     place_initial,
 )
 from incidents.forms.requests import call_rows
-from incidents.forms.rota import RotaTechnicianForm
+from incidents.forms.rota import RotaTechnicianForm, visit_choices
 from incidents.forms.sheet import answer_rows, ask_again
+from incidents.history import workarounds_in
 from incidents.models import (
     ClosureCode,
     Impact,
@@ -109,29 +113,67 @@ def priority_matrix() -> list[dict]:
     return rows
 
 
-def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
+def offered_visits(incident: Incident) -> list[tuple[str, str]]:
+    """The next scheduled visits at the call's school as the technician request offers
+    them, kept per school and day in the shared cache (topic `rota-visits`: any change
+    to the rota, a calendar or the school's technicians builds them again). A POST
+    checks its choice against the rota read afresh (`views.desk.assignment`)."""
+
+    def build() -> list[tuple[str, str]]:
+        return visit_choices(selectors.rota_visits_for(incident))
+
+    if not cache.is_shared():
+        return build()
+    day = timezone.localdate().isoformat()
+    return cache.cached(ROTA_VISITS, f"{incident.school_id}.{day}", build)
+
+
+def suggested_articles(incident: Incident, sheet) -> list:
+    """The published articles that might match the call's sheet (its summary, what
+    happened, the kind of equipment), kept in the shared cache for those words at
+    the call's school (topic `article-suggestions`: a change to any article, or the
+    school's organisation, builds them again)."""
+    words = incident.summary + " " + (sheet.happened if sheet else "")
+    kind = incident.equipment.kind if incident.equipment_id else ""
+
+    def build() -> list:
+        return selectors.matching_articles(
+            None, text=words, equipment_kind=kind, school=incident.school
+        )
+
+    if not cache.is_shared():
+        return build()
+    searched = " ".join(selectors.search_words(words))
+    part = hashlib.sha1(
+        f"{incident.school_id}|{kind}|{searched}".encode(), usedforsecurity=False
+    ).hexdigest()
+    return cache.cached(ARTICLE_SUGGESTIONS, part, build)
+
+
+def _place_form(form_class, prefix: str, incident: Incident):
+    form = form_class(prefix=prefix, initial=place_initial(incident), school=incident.school)
+    # The rooms of the incident's site, not the whole school's list (a posted room at
+    # another site is still checked against the site chosen).
+    rooms = cast(forms.ModelChoiceField, form.fields["room"])
+    rooms.queryset = rooms.queryset.filter(site_id=incident.site_id)
+    return form
+
+
+def _action_forms(incident: Incident, sheet, flags: dict, can: dict) -> dict:
+    """The forms of the moves allowed now: the page shows no other (`FORM_MOVES`)."""
     version = {"version": incident.version}
-    question = ask_again(flags)
-    close_initial = {**version, "resolution": incident.resolution}
-    if incident.working_again_at:
-        close_initial["code"] = ClosureCode.RESOLVED_ITSELF
-    elif incident.resolution_kind == "workaround":
-        close_initial["code"] = ClosureCode.WORKAROUND
     school = incident.school
-    accept = AcceptForm(prefix="accept", initial=place_initial(incident), school=school)
-    details = DetailsForm(prefix="details", initial=place_initial(incident), school=school)
-    for form in (accept, details):
-        # The rooms of the incident's site, not the whole school's list (a posted
-        # room at another site is still checked against the site chosen).
-        rooms = cast(forms.ModelChoiceField, form.fields["room"])
-        rooms.queryset = rooms.queryset.filter(site_id=incident.site_id)
-    return {
-        "question": ReturnForm(prefix="question", initial={**version, "question": question}),
-        "accept": accept,
-        "details": details,
-        "ownership": VersionedForm(prefix="ownership", initial=version),
-        "hand_over": HandOverForm(prefix="hand_over", initial=version, school=school),
-        "technician": RotaTechnicianForm(
+
+    def close_form():
+        initial = {**version, "resolution": incident.resolution}
+        if incident.working_again_at:
+            initial["code"] = ClosureCode.RESOLVED_ITSELF
+        elif incident.resolution_kind == "workaround":
+            initial["code"] = ClosureCode.WORKAROUND
+        return CloseForm(prefix="close", initial=initial, incident=incident)
+
+    def technician_form():
+        return RotaTechnicianForm(
             prefix="technician",
             school=school,
             initial={
@@ -139,15 +181,26 @@ def _action_forms(incident: Incident, sheet, flags: dict) -> dict:
                 "technician": incident.assignee_id,
                 "visit_date": incident.visit_date,
             },
-            visits=selectors.rota_visits_for(incident),
+            offered=offered_visits(incident),
+        )
+
+    builders = {
+        "question": lambda: ReturnForm(
+            prefix="question", initial={**version, "question": ask_again(flags)}
         ),
-        "message": DeskMessageForm(prefix="message"),
-        "note": NoteForm(prefix="note"),
-        "close": CloseForm(prefix="close", initial=close_initial, incident=incident),
-        "problem": LinkProblemForm(
+        "accept": lambda: _place_form(AcceptForm, "accept", incident),
+        "details": lambda: _place_form(DetailsForm, "details", incident),
+        "ownership": lambda: VersionedForm(prefix="ownership", initial=version),
+        "hand_over": lambda: HandOverForm(prefix="hand_over", initial=version, school=school),
+        "technician": technician_form,
+        "message": lambda: DeskMessageForm(prefix="message"),
+        "note": lambda: NoteForm(prefix="note"),
+        "close": close_form,
+        "problem": lambda: LinkProblemForm(
             prefix="problem", initial={"title": incident.summary}, school=school
         ),
     }
+    return {name: build() for name, build in builders.items() if can[FORM_MOVES[name]]}
 
 
 def staff_detail_context(request, incident: Incident, *, invalid: dict | None = None) -> dict:
@@ -162,7 +215,7 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
     can = workflow.allowed_moves(user, incident)
     sheet = sheet_of(incident)
     flags = sheet_flags(sheet)
-    forms = _action_forms(incident, sheet, flags)
+    forms = _action_forms(incident, sheet, flags, can)
     forms.update(invalid or {})
     kb_form = KnowledgeSearchForm(request.GET or None)
     kb_query = kb_form.cleaned_data["kb"].strip() if kb_form.is_valid() else ""
@@ -171,11 +224,7 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
             user, text=kb_query, limit=10, school=incident.school
         )
     else:
-        words = incident.summary + " " + (sheet.happened if sheet else "")
-        kind = incident.equipment.kind if incident.equipment_id else ""
-        suggestions = selectors.matching_articles(
-            user, text=words, equipment_kind=kind, school=incident.school
-        )
+        suggestions = suggested_articles(incident, sheet)
     linked = list(incident.knowledge_articles.all())
     linked_ids = {article.pk for article in linked}
     history = []
@@ -186,6 +235,7 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
             ).select_related("reporter")[:5]
         )
     is_desk = roles.has_role(user, roles.Role.DESK, incident.school_id)
+    log = list(selectors.call_log_for(user, incident))
     matrix = priority_matrix() if is_desk and (can["accept"] or can["update_details"]) else []
     labels = {
         str(cell["priority"]): f"{Priority(cell['priority']).label} · respond within "
@@ -206,7 +256,14 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
             if targets.visit_after_target(incident, incident.visit_date)
             else ""
         ),
-        "log": selectors.call_log_for(user, incident),
+        "log": log,
+        # From the log already read: the whole log, since the page is for the
+        # school's staff (anyone else reads the call's own query).
+        "workaround_history": (
+            workarounds_in(log)
+            if roles.is_staff_at(user, incident.school_id)
+            else incident.workaround_history
+        ),
         "attachments": list(incident.attachments.all()),
         "can": can,
         "is_desk": is_desk,
@@ -224,7 +281,7 @@ def staff_detail_context(request, incident: Incident, *, invalid: dict | None = 
     }
     # The technicians' part of the page, built by their views; its diagnostics and
     # consultations are the page's too.
-    context.update(technician_panel_context(request, incident))
+    context.update(technician_panel_context(request, incident, can))
     # The forms' choice lists: one plain query each, shared by the forms that offer
     # the same list (the accept and details forms' places, the hand-over's desk).
     light_choices(

@@ -32,13 +32,15 @@ from ..access import attempt, back_to, posted_or_none, posted_version, run_move
 # ---------------------------------------------------------------- the incident panel
 
 
-def technician_panel_context(request, incident: Incident) -> dict:
-    """What the technician's panel on the staff incident page needs, under `tech`.
+def technician_panel_context(request, incident: Incident, can: dict | None = None) -> dict:
+    """What the technician's panel on the staff incident page needs, under `tech`:
+    the forms of the moves allowed now (`can`, the page's `workflow.allowed_moves`),
+    the panel shows no other.
 
     Two queries: the diagnostics sheet and the consultations.
     """
-    user = request.user
-    can = {name: workflow.can(user, name, incident) for name in workflow.MOVES}
+    if can is None:
+        can = workflow.allowed_moves(request.user, incident)
     diagnostics = list(incident.diagnostics.select_related("author"))
     return {
         "tech": {
@@ -53,11 +55,21 @@ def technician_panel_context(request, incident: Incident) -> dict:
             "diagnostics": diagnostics,
             "minutes_total": sum(entry.minutes_spent for entry in diagnostics),
             "consultations": list(incident.consultations.select_related("group", "contact")),
-            "hold_form": HoldForm(initial={"version": incident.version}, auto_id="id_hold_%s"),
-            "diagnostic_form": DiagnosticForm(auto_id="id_diag_%s"),
-            "cause_form": CauseForm.for_incident(incident, auto_id="id_cause_%s"),
-            "resolve_form": ResolveForm(
-                initial={"version": incident.version}, auto_id="id_resolve_%s"
+            "hold_form": (
+                HoldForm(initial={"version": incident.version}, auto_id="id_hold_%s")
+                if can["hold"]
+                else None
+            ),
+            "diagnostic_form": (DiagnosticForm(auto_id="id_diag_%s") if can["diagnose"] else None),
+            "cause_form": (
+                CauseForm.for_incident(incident, auto_id="id_cause_%s")
+                if can["record_cause"]
+                else None
+            ),
+            "resolve_form": (
+                ResolveForm(initial={"version": incident.version}, auto_id="id_resolve_%s")
+                if can["resolve"]
+                else None
             ),
             "today": timezone.localdate(),
         }
