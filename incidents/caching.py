@@ -7,6 +7,10 @@ many pages by many people, changes rarely and costs a query worth saving is here
   dashboard and in the service report (calls per 100 devices). A scan of the whole
   register on every dashboard view of a trust's desk; it changes when equipment is
   added, retired or moved, or a site moves to another school.
+- ``target-clocks``: what a call's due times are counted by (`incidents.targets`):
+  every priority's targets, and each site's opening hours, closures and bank
+  holidays. Read by every filed sheet and every pause that ends; it changes when
+  the admin edits a priority's targets or a school calendar.
 
 `INVALIDATED_BY` is the one table of which saves and deletes bump which topic; the
 receivers are connected once, in `IncidentsConfig.ready`. A bulk write that sends
@@ -23,12 +27,14 @@ from django.db.models.signals import post_delete, post_save
 
 from helpdesk import cache
 
-from .models import Equipment, Site
+from .models import Closure, Equipment, OpeningHours, PriorityTarget, SchoolCalendar, Site
 
 DEVICES = "devices"
+TARGET_CLOCKS = "target-clocks"
 
 INVALIDATED_BY: dict[str, tuple[type[Model], ...]] = {
     DEVICES: (Equipment, Site),
+    TARGET_CLOCKS: (PriorityTarget, SchoolCalendar, OpeningHours, Closure),
 }
 
 
