@@ -168,3 +168,118 @@ def test_a_filed_call_counts_by_the_calendar_as_changed(client_for, reporter, si
     clock = targets.SchoolTime(opening={5: (time(10), time(12))}, region=calendar.bank_holidays)
     assert last.response_due_at == clock.add(last.created_at, timedelta(minutes=60))
     assert last.resolution_due_at == clock.add(last.created_at, timedelta(minutes=120))
+
+
+# ---------------------------------------------------------------- the sheet's places
+
+
+def _room_select(page: str):
+    from tests.html import parse
+
+    return parse(page).find("select", attrs={"name": "room"})
+
+
+def _django_room_select(form, name: str = "room", value=None, attrs=None) -> str:
+    """What Django's own `<select>` template writes for the form's room choices."""
+    from django import forms
+
+    widget = forms.Select(choices=form.fields["room"].choices)
+    return widget.render(name, value, attrs=attrs)
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_the_room_select_is_djangos_markup(reporter, site, settings, cached):
+    from incidents.forms.portal import IncidentReportForm
+    from tests.factories import RoomFactory, SiteFactory
+
+    settings.CACHE_SHARED = cached
+    cache.clear()
+    room = RoomFactory(site=site, name='Room <12> & "the annexe"')
+    RoomFactory(site=SiteFactory(name="Annexe & co", code="ANX"), name="Hall")
+    form = IncidentReportForm(user=reporter)
+    for value in (None, "", room.pk, str(room.pk), "junk"):
+        ours = form.fields["room"].widget.render("room", value, attrs={"id": "id_room"})
+        assert ours == _django_room_select(form, value=value, attrs={"id": "id_room"})
+    cache.clear()
+
+
+def test_a_new_room_is_offered_and_accepted_at_once(client_for, reporter, site, shared_cache):
+    from tests.factories import RoomFactory
+
+    client = client_for(reporter)
+    assert "Library" not in client.get(REPORT).content.decode()
+    library = RoomFactory(site=site, name="Library")
+
+    select = _room_select(client.get(REPORT).content.decode())
+    options = [option.text.strip() for option in select.find_all("option")]
+    assert "Library" in options
+    response = client.post(REPORT, sheet_post(site=site, room=library))
+    assert response.status_code == 302
+    assert Incident.objects.get().room == library
+
+    library.is_active = False
+    library.save()
+    assert "Library" not in client.get(REPORT).content.decode()
+    refused = client.post(REPORT, sheet_post(site=site, room=library, summary="Another"))
+    assert refused.status_code == 200
+    assert "Select a valid choice" in refused.content.decode()
+
+
+def test_a_closed_site_is_neither_offered_nor_accepted(client_for, reporter, site, shared_cache):
+    from tests.factories import SiteFactory
+
+    annexe = SiteFactory(name="Annexe", code="ANX")
+    client = client_for(reporter)
+    assert "Annexe" in client.get(REPORT).content.decode()
+    annexe.is_active = False
+    annexe.save()
+
+    assert "Annexe" not in client.get(REPORT).content.decode()
+    refused = client.post(REPORT, sheet_post(site=annexe))
+    assert refused.status_code == 200
+    assert Incident.objects.count() == 0
+
+
+def test_another_schools_site_and_room_are_refused(client_for, reporter, site, shared_cache):
+    from tests.factories import RoomFactory, SchoolFactory, SiteFactory
+
+    elsewhere = SiteFactory(name="Far away", code="FAR", school=SchoolFactory(code="FAR"))
+    far_room = RoomFactory(site=elsewhere, name="Far room")
+    client = client_for(reporter)
+    page = client.get(REPORT).content.decode()
+    assert "Far away" not in page and "Far room" not in page
+
+    for data in (
+        sheet_post(site=elsewhere),
+        sheet_post(site=site, room=far_room),
+        sheet_post(site=site) | {"site": "12abc"},
+        sheet_post(site=site) | {"room": "99999999999999999999"},
+    ):
+        response = client.post(REPORT, data)
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
+    assert Incident.objects.count() == 0
+
+
+def test_bad_input_keeps_what_was_typed_next_to_the_sheet(client_for, reporter, site):
+    from tests.factories import RoomFactory
+
+    room = RoomFactory(site=site, name="Room 7")
+    data = sheet_post(site=site, room=room, happened="", expected="It should print")
+    page = client_for(reporter).post(REPORT, data).content.decode()
+
+    assert "It should print" in page
+    assert 'id="id_happened_error"' in page
+    chosen = [o for o in _room_select(page).find_all("option") if "selected" in o.attrs]
+    assert [option.attrs["value"] for option in chosen] == [str(room.pk)]
+
+
+def test_a_sheet_without_kept_photos_leaves_the_session_unwritten(client_for, reporter, site):
+    client = client_for(reporter)
+    client.get(REPORT)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(REPORT, sheet_post(site=site))
+    assert response.status_code == 302
+    writes = [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
+    assert not [sql for sql in writes if not sql.lstrip().upper().startswith("SELECT")]
+    assert Incident.objects.count() == 1
