@@ -16,6 +16,10 @@ many pages by many people, changes rarely and costs a query worth saving is here
   for a call's words and equipment at its school (a ranked text search of the
   knowledge base). They change with the articles and with the school's organisation
   (whose shared articles it may use).
+- ``target-clocks``: what a call's due times are counted by (`incidents.targets`):
+  every priority's targets, and each site's opening hours, closures and bank
+  holidays. Read by every filed sheet and every pause that ends; it changes when
+  the admin edits a priority's targets or a school calendar.
 
 `INVALIDATED_BY` is the one table of which saves and deletes bump which topic; the
 receivers are connected once, in `IncidentsConfig.ready`. A bulk write that sends
@@ -38,6 +42,7 @@ from .models import (
     Equipment,
     KnowledgeArticle,
     OpeningHours,
+    PriorityTarget,
     RotaEntry,
     SchoolCalendar,
     Site,
@@ -47,6 +52,7 @@ from .models import (
 DEVICES = "devices"
 ROTA_VISITS = "rota-visits"
 ARTICLE_SUGGESTIONS = "article-suggestions"
+TARGET_CLOCKS = "target-clocks"
 
 INVALIDATED_BY: dict[str, tuple[type[Model], ...]] = {
     DEVICES: (Equipment, Site),
@@ -63,6 +69,7 @@ INVALIDATED_BY: dict[str, tuple[type[Model], ...]] = {
         Organisation,
     ),
     ARTICLE_SUGGESTIONS: (KnowledgeArticle, School),
+    TARGET_CLOCKS: (PriorityTarget, SchoolCalendar, OpeningHours, Closure),
 }
 
 

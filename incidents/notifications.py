@@ -17,7 +17,8 @@ from .models import EmailStatus, Event, Incident, Notification, format_reference
 
 
 def desk_people(school: Any) -> list[Any]:
-    """The service desk serving the school: its own desk and the organisation's."""
+    """The service desk serving the school: its own desk and the organisation's.
+    Every one of them is support staff (`notify(all_staff=True)`)."""
     return list(people_with(Role.DESK, school))
 
 
@@ -34,8 +35,12 @@ def notify(
     actor: Any,
     template: str,
     context: dict[str, Any] | None = None,
+    all_staff: bool = False,
 ) -> list[Notification]:
-    """Queue one notification for each recipient but the actor."""
+    """Queue one notification for each recipient but the actor.
+
+    `all_staff`: the recipients are all support staff (`desk_people`, whose desk and
+    support-admin memberships make them so), which saves asking who is."""
     from .tasks import enqueue_deliveries
 
     people = []
@@ -55,7 +60,7 @@ def notify(
     # Whole lists of people are told at once (a new sheet tells the school's whole
     # desk): one query for who among them is support staff, one INSERT for the
     # notifications and one for their delivery tasks, however many they are.
-    staff = support_staff_among(people)
+    staff = {person.pk for person in people} if all_staff else support_staff_among(people)
     created = Notification.objects.bulk_create(
         [
             Notification(

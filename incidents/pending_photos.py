@@ -66,7 +66,9 @@ def take(session, token, ids) -> list[dict]:
     """The kept photos whose ids are given, ready for `Attachment(**photo)`; all of
     this sheet's kept files are then removed from the session and the storage."""
     entries = _entries(session)
-    listed_photos = entries.pop(str(token), [])
+    if str(token) not in entries:
+        return []  # nothing kept for this sheet: the session is left as it is (not saved)
+    listed_photos = entries.pop(str(token))
     wanted = set(ids)
     photos = []
     for entry in listed_photos:

@@ -26,6 +26,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
 from incidents.models import Equipment, Incident, parse_reference
@@ -105,6 +106,28 @@ def refresh_search_document(incident_id: int, *, using: str = "default") -> None
     params = [incident_id, incident_id] if connection.vendor == "postgresql" else [incident_id]
     with connection.cursor() as cursor:
         cursor.execute(_update_sql(connection.vendor, one=True), params)
+
+
+# A call just filed: its summary and sheet, and a call log with no typed text yet.
+# The same words and weights as `_PG_DOCUMENTS` gives it, written by the INSERT.
+_PG_NEW_DOCUMENT = f"""
+setweight(to_tsvector('{CONFIG}', %s::text), 'A')
+ || setweight(to_tsvector('{CONFIG}', concat_ws(' ', %s::text, %s::text, %s::text, %s::text)), 'B')
+ || setweight(to_tsvector('{CONFIG}', ''), 'C')
+ || setweight(to_tsvector('{CONFIG}', ''), 'D')
+"""
+SHEET_WORDS = ("expected", "happened", "checked", "further_info")
+
+
+def new_document(summary: str, sheet: Any, *, vendor: str) -> Any:
+    """What `refresh_search_document` writes for a call just filed with this summary
+    and sheet (an unsaved `IncidentSheet` will do) and no call-log text: a value for
+    the call's INSERT, so filing writes its document without an UPDATE after it."""
+    words = [getattr(sheet, name) for name in SHEET_WORDS]
+    if vendor == "postgresql":
+        return RawSQL(_PG_NEW_DOCUMENT, [summary, *words])  # noqa: S611 - fixed SQL, bound values
+    # As `_SQLITE_UPDATE`: the summary, the sheet's words, then the (empty) call log.
+    return f"{summary} {' '.join(words)} "
 
 
 def fill_search_documents(cursor: Any, vendor: str = "postgresql") -> None:

@@ -6,16 +6,24 @@ assignee, status…) is ignored, because nothing reads it.
 """
 
 import uuid
-from typing import cast
+from collections.abc import Callable
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
+from accounts import roles
+from helpdesk import cache as shared
 from incidents import selectors
 from incidents.models import Equipment, Incident, Room, Site
 
 from .base import BaseForm
+from .choices import CHOICE_LISTS, TIMEOUT, _attributes, _option
+from .choices import Select as ListSelect
 from .fields import (
     MultiLineField,
     PhotosField,
@@ -49,8 +57,99 @@ class OneOfThese:
         super().validate(value)
 
 
-class SiteField(OneOfThese, SchoolSiteChoiceField):
+class KnownChoices:
+    """A model choice read from the records the form already holds (`known`, by pk)
+    instead of a query per posted value: the same records as its queryset, the same
+    message for anything else."""
+
+    known: dict[int, Any] | None = None
+
+    def to_python(self, value):
+        if self.known is None:
+            return super().to_python(value)  # type: ignore[misc]
+        if value in self.empty_values:  # type: ignore[attr-defined]
+            return None
+        self.validate_no_null_characters(value)  # type: ignore[attr-defined]
+        try:
+            found = self.known.get(int(str(value)))
+        except (TypeError, ValueError):
+            found = None
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],  # type: ignore[attr-defined]
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
+
+
+class SiteField(KnownChoices, OneOfThese, SchoolSiteChoiceField):
     pass
+
+
+class SheetRoomField(KnownChoices, RoomChoiceField):
+    pass
+
+
+class Select(ListSelect):
+    """The rooms under one heading per site, written as Django's `<select>` template
+    writes grouped choices, from `kept_options` (the form's kept markup) when it has it.
+    (Named `Select`, as crispy-forms names a widget's CSS class after its class.)"""
+
+    # The options' markup, asked for when the select is written (a sheet that is
+    # filed is never shown again).
+    kept_options: Callable[[], SafeString] | None = None
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.kept_options is None:
+            return super().render(name, value, attrs, renderer)
+        selected = self.format_value(value)
+        markup = str(self.kept_options())
+        if len(selected) == 1:
+            plain = f'<option value="{conditional_escape(selected[0])}">'
+            markup = markup.replace(plain, plain[:-1] + " selected>", 1)
+        final = self.build_attrs(self.attrs, attrs)
+        return mark_safe(  # noqa: S308 - the kept options were escaped as written
+            f'<select name="{conditional_escape(name)}"{_attributes(final)}>'
+            + markup
+            + "\n</select>"
+        )
+
+
+def grouped_options_markup(choices) -> str:
+    """The `<option>`s and `<optgroup>`s of grouped choices, none selected, as
+    Django's select template writes them."""
+    parts = []
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            parts.append(f'\n  <optgroup label="{conditional_escape(value)}">')
+            parts.extend(_option(v, text) for v, text in label)
+            parts.append("\n  </optgroup>")
+        else:
+            parts.append(_option(value, label))
+    return "".join(parts)
+
+
+def places_for(user) -> tuple[list[Site], list[Room]]:
+    """The person's active sites (with their school) and the active rooms of those
+    sites (with site and school), as the sheet's site and room fields list them:
+    two queries, or none while the shared cache keeps them under the choice lists'
+    version (every save of a site, room, school, organisation or membership moves it)."""
+    schools = sorted(roles.schools_where(user))
+
+    def read() -> tuple[list[Site], list[Room]]:
+        sites = Site.objects.using(DEFAULT_DB_ALIAS).filter(school_id__in=schools)
+        rooms = Room.objects.using(DEFAULT_DB_ALIAS).filter(site__school_id__in=schools)
+        return (
+            list(sites.filter(is_active=True).select_related("school")),
+            list(rooms.filter(is_active=True, site__is_active=True).select_related("site__school")),
+        )
+
+    if not schools:
+        return [], []
+    if not shared.is_shared():
+        return read()
+    return shared.cached(CHOICE_LISTS, f"sheet-places.{'-'.join(map(str, schools))}", read, TIMEOUT)
 
 
 class EquipmentDescriptionField(OneOfThese, SingleLineField):
@@ -74,7 +173,7 @@ class IncidentReportForm(BaseForm):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     site = SiteField(label="Site", queryset=Site.objects.none(), empty_label="Choose the site")
-    room = RoomChoiceField(label="Room", queryset=Room.objects.none(), required=False)
+    room = SheetRoomField(label="Room", queryset=Room.objects.none(), required=False, widget=Select)
     equipment_query = SingleLineField(
         label="Find the equipment",
         max_length=100,
@@ -103,25 +202,35 @@ class IncidentReportForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.fields["photos"].help_text = photos_help()
         site_field = cast(SiteField, self.fields["site"])
-        room_field = cast(forms.ModelChoiceField, self.fields["room"])
         equipment_field = cast(forms.ModelChoiceField, self.fields["equipment"])
+        room_field = cast(SheetRoomField, self.fields["room"])
         site_field.queryset = (
             selectors.sites_for(user).filter(is_active=True).select_related("school")
         )
-        sites = list(site_field.queryset)
-        several = len({site.school_id for site in sites}) > 1
-        site_field.with_school = several
-        if len(sites) == 1:
-            site_field.initial = sites[0].pk
-        rooms = (
+        room_field.queryset = (
             selectors.rooms_for(user)
             .filter(is_active=True, site__is_active=True)
             .select_related("site__school")
         )
-        room_field.queryset = rooms
+        # The same records as those querysets, read once (or kept): offered, and
+        # what a posted site or room is looked up in.
+        sites, rooms = places_for(user)
+        several = len({site.school_id for site in sites}) > 1
+        site_field.with_school = several
+        if len(sites) == 1:
+            site_field.initial = sites[0].pk
+        site_field.known = {site.pk: site for site in sites}
+        site_field.choices = [
+            ("", site_field.empty_label),
+            *((site.pk, site_field.label_from_instance(site)) for site in sites),
+        ]
+        room_field.known = {room.pk: room for room in rooms}
         if site_id:
-            rooms = rooms.filter(site_id=site_id)
+            rooms = [room for room in rooms if room.site_id == site_id]
         room_field.choices = rooms_grouped_by_site(rooms, with_school=several)
+        widget = cast(Select, room_field.widget)
+        choices = room_field.choices
+        widget.kept_options = lambda: _kept_room_options(user, site_id, several, choices)
         equipment_field.queryset = selectors.reportable_equipment_for(user).select_related(
             "site", "room"
         )
@@ -194,6 +303,18 @@ class IncidentReportForm(BaseForm):
         data["site"], data["room"] = site, room
         data["equipment_description"] = description if equipment is None else ""
         return data
+
+
+def _kept_room_options(user, site_id, several: bool, choices) -> SafeString:
+    """The room select's options for the person's schools (one site's, when chosen),
+    written once and kept with the lists they are made of."""
+    schools = "-".join(map(str, sorted(roles.schools_where(user))))
+    part = f"sheet-room-options.{schools}.{site_id or 0}.{int(several)}"
+    if not shared.is_shared():
+        return mark_safe(grouped_options_markup(choices))  # noqa: S308 - escaped as written
+    return mark_safe(  # noqa: S308 - escaped as written
+        shared.cached(CHOICE_LISTS, part, lambda: grouped_options_markup(choices), TIMEOUT)
+    )
 
 
 class EquipmentLookupForm(BaseForm):

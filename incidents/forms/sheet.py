@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from incidents.models import HadBefore, TriedToRepeat
 
@@ -211,5 +213,31 @@ class SheetQuestionsMixin:
         return {q.name: data[q.name] for q in self.questions}
 
 
+# The questions of a new, empty sheet as written once per process: they are made of
+# the code's questions alone (no record, no setting read per request), so nothing
+# written to the database can change them. Keyed by the form's class and its naming.
+_EMPTY_SHEET_MARKUP: dict[tuple, SafeString] = {}
+
+
 class SheetForm(SheetQuestionsMixin, BaseForm):
     """The guide's questions, in its own plain words, with its examples as help."""
+
+    def questions_markup(self) -> SafeString:
+        """Each question in its `sheet-question` block, as the sheet's template wrote
+        them with `plain_field`; for an empty, unbound sheet, written once."""
+        if self.is_bound or self.initial:
+            return self._questions_markup()
+        key = (type(self), self.prefix, self.auto_id, self.label_suffix)
+        markup = _EMPTY_SHEET_MARKUP.get(key)
+        if markup is None:
+            markup = _EMPTY_SHEET_MARKUP[key] = self._questions_markup()
+        return markup
+
+    def _questions_markup(self) -> SafeString:
+        from incidents.templatetags.plain_fields import plain_field
+
+        return format_html_join(
+            "",
+            '<div class="sheet-question" data-question="{}">{}</div>',
+            ((field.name, plain_field(field)) for field in self.sheet_fields()),
+        )

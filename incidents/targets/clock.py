@@ -12,6 +12,7 @@ still before the resolution was due, in the kind of time the target counts.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 
 from ..models import (
@@ -25,7 +26,7 @@ from ..models import (
     Status,
     TargetHours,
 )
-from .school_time import AllHours, SchoolTime, school_time_for_site
+from .school_time import AllHours, SchoolTime, kept_for_clocks, school_time_for_site
 
 
 @dataclass(frozen=True)
@@ -43,18 +44,23 @@ class TargetRule:
 
 def rule_for(priority: int) -> TargetRule:
     """The admin's target for this priority, else the default."""
-    target = PriorityTarget.objects.filter(priority=priority).first()
-    if target:
-        return TargetRule(target.response_minutes, target.resolution_minutes, target.hours)
+    rule = rules().get(int(priority))
+    if rule is not None:
+        return rule
     response, resolution = DEFAULT_TARGETS[priority]
     return TargetRule(response, resolution, DEFAULT_TARGET_HOURS[priority])
 
 
 def rules() -> dict[int, TargetRule]:
-    """Every priority's rule, in one query."""
+    """Every priority's rule: one query, or none while the shared cache keeps them
+    (`incidents.caching.TARGET_CLOCKS`: any write to a priority's targets moves it)."""
+    return kept_for_clocks("rules", _read_rules)
+
+
+def _read_rules() -> dict[int, TargetRule]:
     found = {
         t.priority: TargetRule(t.response_minutes, t.resolution_minutes, t.hours)
-        for t in PriorityTarget.objects.all()
+        for t in PriorityTarget.objects.using(DEFAULT_DB_ALIAS).all()
     }
     return {
         int(p): found.get(int(p)) or TargetRule(r, s, DEFAULT_TARGET_HOURS[p])

@@ -10,13 +10,16 @@ closed on England's bank holidays. Bank holidays always come from the `holidays`
 package (`holidays.UK(subdiv=...)`), never from a list kept here.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
+
+from helpdesk import cache as shared
 
 from ..models import BankHolidayRegion, SchoolCalendar
 
@@ -26,6 +29,8 @@ DEFAULT_REGION = BankHolidayRegion.ENGLAND
 # (a calendar with every weekday closed, or closed for years on end).
 MAX_DAYS = 3 * 366
 ZERO = timedelta(0)
+# Calendars change by the version; an unused one leaves the cache after a day.
+CLOCKS_TIMEOUT = 24 * 60 * 60
 
 
 class AllHours:
@@ -137,12 +142,29 @@ def school_time_of(calendar: SchoolCalendar | None) -> SchoolTime:
 
 
 def school_time_for_site(site_id: int | None) -> SchoolTime:
-    """Load one site's calendar (three queries at most) as a `SchoolTime`."""
+    """One site's calendar as a `SchoolTime`: three queries at most, none while the
+    shared cache keeps it (`incidents.caching.TARGET_CLOCKS`: any write to a
+    calendar, its opening hours or its closures moves it)."""
+    if site_id is None:
+        return SchoolTime()
+    return kept_for_clocks(f"site-{int(site_id)}", lambda: _read_school_time(site_id))
+
+
+def _read_school_time(site_id: int) -> SchoolTime:
     calendar = (
-        SchoolCalendar.objects.prefetch_related("opening_hours", "closures")
+        SchoolCalendar.objects.using(DEFAULT_DB_ALIAS)
+        .prefetch_related("opening_hours", "closures")
         .filter(site_id=site_id)
         .first()
-        if site_id is not None
-        else None
     )
     return school_time_of(calendar)
+
+
+def kept_for_clocks[T](part: str, build: Callable[[], T]) -> T:
+    """What the target clocks are counted by, from the shared cache when there is one
+    (every server process reads the same, so a change is seen by all); else read."""
+    from incidents.caching import TARGET_CLOCKS
+
+    if not shared.is_shared():
+        return build()
+    return shared.cached(TARGET_CLOCKS, part, build, CLOCKS_TIMEOUT)

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, cast
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts import roles
@@ -23,7 +23,7 @@ from incidents.models import (
     Status,
     priority_for,
 )
-from incidents.search import refresh_search_document
+from incidents.search import new_document
 from incidents.targets import apply_targets
 
 from .errors import InvalidInput, NotAllowed
@@ -42,17 +42,20 @@ def incident_file(
     channel: str = Channel.WEB,
     submission_token: uuid.UUID | None = None,
     photos: Iterable[dict[str, Any]] = (),
+    token_checked: bool = False,
 ) -> tuple[Incident, bool]:
     """File an incident sheet, by the user or by the desk on the user's behalf.
 
     Returns (incident, created). A repeated submission of the same form (same
     token) returns the incident it already made, so a double click makes one.
+    `token_checked`: the caller has just read that no incident has this token (a
+    copy that wins the race in between is still caught by the token's uniqueness).
     """
     reporter = reporter or by
     if reporter.pk != by.pk and not roles.has_role(by, roles.Role.DESK, site.school_id):
         raise NotAllowed("Only the school's service desk may log a call for someone else.")
     check_school(site, room, equipment, reporter)
-    if submission_token is not None:
+    if submission_token is not None and not token_checked:
         existing = _already_filed(submission_token, reporter)
         if existing is not None:
             return existing, False
@@ -127,8 +130,16 @@ def _file_new(
         )
         incident.priority = priority_for(incident.impact, incident.urgency)
         apply_targets(incident)
+        answers = IncidentSheet(**sheet)
+        # Its search document in the same INSERT (the words of the summary and the
+        # sheet: the call log has no typed text yet), not rewritten by an UPDATE.
+        incident.search_document = new_document(summary, answers, vendor=connection.vendor)
         incident.save()
-        IncidentSheet.objects.create(incident=incident, **sheet)
+        # What came back is left unloaded, as on every incident read: a later save
+        # of this instance never writes it back over a newer document.
+        incident.__dict__.pop("search_document", None)
+        answers.incident = incident
+        answers.save(force_insert=True)
         for photo in photos:
             Attachment.objects.create(incident=incident, uploaded_by=by, **photo)
         CallLogEntry.objects.create(
@@ -145,7 +156,6 @@ def _file_new(
             to_status=Status.SUBMITTED,
             at=now,
         )
-        refresh_search_document(incident.pk)
         context = {"reporter": reporter, "summary": summary, "site": site, "room": room}
         notifications.notify(
             event=Event.FILED,
@@ -154,6 +164,7 @@ def _file_new(
             actor=by,
             template="filed_desk",
             context=context,
+            all_staff=True,
         )
         if reporter.pk != by.pk:
             notifications.notify(

@@ -31,10 +31,11 @@ def report(request):
     kept_photos: list[dict] = []
     last_equipment = None
     if request.method == "POST":
-        token = request.POST.get("submission_token")
-        already = _incident_for_token(request.user, token)
-        if already is not None:
-            return _already_sent(request, already)
+        token = _uuid(request.POST.get("submission_token"))
+        # One read of the token for the view and the workflow both.
+        used = _incident_with_token(token)
+        if used is not None and used.reporter_id == request.user.pk:
+            return _already_sent(request, used)
         kept_ids = request.POST.getlist("keep_photo")
         form = IncidentReportForm(
             request.POST, request.FILES, user=request.user, kept_photo_count=len(kept_ids)
@@ -49,9 +50,12 @@ def report(request):
             )
             if same is not None:
                 return _already_sent(request, same)
+            checked = form.cleaned_data["submission_token"] == token
+            if checked and used is not None:
+                raise PermissionDenied("That form was already used.")
             token = form.cleaned_data["submission_token"]
             kept = pending_photos.take(request.session, token, kept_ids)
-            incident = _file(request, form, sheet_form, kept)
+            incident = _file(request, form, sheet_form, kept, token_checked=checked)
             return redirect("incidents:confirmation", ref=incident.reference)
         kept_photos = _keep_photos(request, form, kept_ids)
         files_dropped = bool(request.FILES.getlist("photos")) and "photos" in form.errors
@@ -117,7 +121,7 @@ def _already_sent(request, incident):
     return redirect("incidents:confirmation", ref=incident.reference)
 
 
-def _file(request, form, sheet_form, kept_photos=()) -> Incident:
+def _file(request, form, sheet_form, kept_photos=(), *, token_checked=False) -> Incident:
     data = form.cleaned_data
     token = data["submission_token"]
     try:
@@ -131,6 +135,7 @@ def _file(request, form, sheet_form, kept_photos=()) -> Incident:
             sheet=sheet_form.sheet(),
             submission_token=token,
             photos=[*data["photos"], *kept_photos],
+            token_checked=token_checked,
         )
     except workflow.NotAllowed as error:
         raise PermissionDenied(str(error)) from error
@@ -144,12 +149,25 @@ def _file(request, form, sheet_form, kept_photos=()) -> Incident:
 
 
 def _incident_for_token(user, token) -> Incident | None:
-    try:
-        token = uuid.UUID(str(token))
-    except (TypeError, ValueError):
+    token = _uuid(token)
+    if token is None:
         return None
     own = selectors.incidents_reported_by(user)
     return own.filter(submission_token=token).only("pk").first()
+
+
+def _incident_with_token(token: uuid.UUID | None) -> Incident | None:
+    """Whoever's incident was filed with this token (the token is unique)."""
+    if token is None:
+        return None
+    return Incident.objects.filter(submission_token=token).only("pk", "reporter_id").first()
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
 
 
 def _positive_int(value) -> int | None:
