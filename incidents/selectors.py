@@ -79,6 +79,15 @@ def staff_incidents_for(user) -> QuerySet[Incident]:
     return Incident.objects.filter(school_id__in=roles.staff_schools(user))
 
 
+def incident_filed_with_token(token) -> Incident | None:
+    """The call filed with this submission token, whoever filed it (a token is
+    unique): its id and reporter only, for the sheet to tell a second send of the
+    person's own form from a token that is not theirs. Nothing of it is shown."""
+    if token is None:
+        return None
+    return Incident.objects.filter(submission_token=token).only("pk", "reporter_id").first()
+
+
 def incidents_reported_by(user) -> QuerySet[Incident]:
     """The person's own incidents (support staff included: what they reported themselves)."""
     return Incident.objects.filter(reporter=user)

@@ -158,9 +158,7 @@ def _incident_for_token(user, token) -> Incident | None:
 
 def _incident_with_token(token: uuid.UUID | None) -> Incident | None:
     """Whoever's incident was filed with this token (the token is unique)."""
-    if token is None:
-        return None
-    return Incident.objects.filter(submission_token=token).only("pk", "reporter_id").first()
+    return selectors.incident_filed_with_token(token)
 
 
 def _uuid(value) -> uuid.UUID | None:
