@@ -68,6 +68,17 @@ def _empty_cache():
 
 
 @pytest.fixture
+def shared_cache(settings):
+    """As with Redis: cached values are kept across requests (helpdesk.cache.is_shared)."""
+    from django.core.cache import cache
+
+    settings.CACHE_SHARED = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def client_for(client):
     """Sign a person in on the test client: `client_for(desk).get(...)`."""
 

@@ -4,7 +4,6 @@ after a change (adding a room, deactivating a person, adding a category)."""
 
 import pytest
 from django import forms
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -34,15 +33,6 @@ QUERIES_CACHED = 8
 # Without: categories, sites, rooms, owners, technicians (the filter's), technicians
 # (the bulk form's, labelled with usernames): one plain query each.
 QUERIES_UNCACHED = 14
-
-
-@pytest.fixture
-def shared_cache(settings):
-    """As with Redis: the lists are cached across requests."""
-    settings.CACHE_SHARED = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _options(page: str, name: str) -> list[str]:

@@ -2,22 +2,10 @@
 address and set of schools: each address shows its own choice, what was typed
 comes back with its message, and a new site is offered on the next page."""
 
-import pytest
-from django.core.cache import cache
-
 from tests.factories import SiteFactory
 from tests.html import parse
 
 DASHBOARD = "/reports/"
-
-
-@pytest.fixture
-def shared_cache(settings):
-    """As with Redis: the form's markup is kept across requests."""
-    settings.CACHE_SHARED = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _sites(page: str) -> dict[str, bool]:

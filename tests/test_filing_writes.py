@@ -27,15 +27,6 @@ from tests.portal_helpers import sheet_post
 REPORT = reverse("incidents:report")
 
 
-@pytest.fixture
-def shared_cache(settings):
-    """As with Redis: values kept across requests."""
-    settings.CACHE_SHARED = True
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _document(incident_id: int):
     return Incident.objects.filter(pk=incident_id).values_list("search_document", flat=True)[0]
 

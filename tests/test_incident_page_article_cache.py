@@ -3,7 +3,6 @@ its words at its school: read once, and never stale after an article is added,
 edited, unpublished or deleted."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -12,15 +11,6 @@ from tests.desk_helpers import logged
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shared_cache(settings):
-    """As with Redis: values are kept across requests."""
-    settings.CACHE_SHARED = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def article(desk, title="Blank pages from the laser printers", **extra) -> KnowledgeArticle:

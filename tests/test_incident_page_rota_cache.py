@@ -3,7 +3,6 @@ shared cache: read once, and never stale after a change to the rota, a visit cha
 a calendar, a closure, or the people who are the school's technicians."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -23,15 +22,6 @@ from tests.html import parse
 from tests.rota_helpers import in_days, open_every_day, weekly_from
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shared_cache(settings):
-    """As with Redis: values are kept across requests."""
-    settings.CACHE_SHARED = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

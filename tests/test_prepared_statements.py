@@ -29,7 +29,8 @@ def _no_statements_kept():
     prepared.forget()
 
 
-def counts_at(desk, moment, params="state=open") -> dict:
+def filter_at(desk, moment, params) -> QueueFilter:
+    """The call log's filter set as the desk person's request at `moment` builds it."""
     request = RequestFactory().get("/desk/")
     request.user = desk
     filterset = QueueFilter(
@@ -39,7 +40,11 @@ def counts_at(desk, moment, params="state=open") -> dict:
         now=moment,
     )
     assert filterset.is_valid()
-    return _state_counts(filterset, desk)
+    return filterset
+
+
+def counts_at(desk, moment, params="state=open") -> dict:
+    return _state_counts(filter_at(desk, moment, params), desk)
 
 
 def kept_statements() -> list:
@@ -143,15 +148,7 @@ def test_the_rows_from_kept_statements_are_the_orms(desk, technician, reporter, 
 
 
 def page_of(desk, moment, params, number=1) -> list[int]:
-    request = RequestFactory().get("/desk/")
-    request.user = desk
-    filterset = QueueFilter(
-        QueryDict(params),
-        queryset=selectors.staff_incidents_for(desk),
-        request=request,
-        now=moment,
-    )
-    assert filterset.is_valid()
+    filterset = filter_at(desk, moment, params)
     count = _count_from_states(filterset, _state_counts(filterset, desk))
     return list(CountedPaginator(filterset, desk, 50, count=count).page(number).object_list)
 
